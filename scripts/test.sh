@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds and runs every test: once in a release build with warnings as errors, once under
+# AddressSanitizer + UndefinedBehaviorSanitizer. Long soaks (ctest label "soak") are left
+# out; run them with `ctest --test-dir build -L soak`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh chromium
+
+jobs=$(nproc)
+build_and_test() {
+  local dir=$1; shift
+  echo "=== $dir: configure and build ==="
+  cmake -S . -B "$dir" -G Ninja -DRAFTKV_WERROR=ON "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs"
+  echo "=== $dir: test ==="
+  ctest --test-dir "$dir" -LE soak -j "$jobs" --output-on-failure --timeout 900
+}
+
+build_and_test build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+build_and_test build-asan -DCMAKE_BUILD_TYPE=Debug -DRAFTKV_SANITIZE=ON
