@@ -1,0 +1,56 @@
+// How a Raft node is set up. Everything the core needs from the outside world is here or
+// passed to its constructor: no clocks, no threads, no sockets, no global state.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "raft/planted_bugs.h"
+#include "raft/types.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace raft {
+
+struct Config {
+  /// This node. Must not be kNoNode and must be one of `voters`.
+  NodeId id;
+  /// Every voting member, this node included. (Membership changes will move this into
+  /// configuration entries in the log; learners will join as a second list.)
+  std::vector<NodeId> voters;
+
+  /// Election timeout T in ticks. Each follower waits a random number of ticks in [T, 2T)
+  /// before campaigning (§5.2: randomized timeouts make split votes rare).
+  int election_tick = 10;
+  /// A leader sends heartbeats every this many ticks. Must be < election_tick.
+  int heartbeat_tick = 1;
+
+  /// Pre-vote (thesis §9.6): a candidate first asks whether it *could* win, without
+  /// bumping its term, so a node rejoining from a partition cannot disrupt a healthy leader.
+  bool pre_vote = true;
+  /// Check-quorum (thesis §6.2): a leader that has not heard from a quorum within an
+  /// election timeout steps down; followers that heard from a leader within the timeout
+  /// ignore vote requests (the leader lease that makes pre-vote airtight).
+  bool check_quorum = true;
+
+  /// Flow control for replication: entries and bytes per AppendEntries, and how many
+  /// AppendEntries may be in flight to one follower in Replicate state.
+  std::size_t max_entries_per_msg = 1024;
+  std::size_t max_bytes_per_msg = 1 << 20;
+  std::size_t max_inflight_msgs = 256;
+
+  /// Seed of this node's RNG (election timeouts). 0 picks one derived from `id`.
+  std::uint64_t seed = 0;
+
+  /// Where the core logs. Null means a shared spdlog logger named "raft" writing to stderr.
+  std::shared_ptr<spdlog::logger> logger;
+
+  /// Test-only; ignored unless built as raft_planted_bugs (see planted_bugs.h).
+  PlantedBugs planted_bugs;
+};
+
+}  // namespace raft

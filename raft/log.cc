@@ -1,0 +1,125 @@
+#include "raft/log.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace raft {
+
+RaftLog::RaftLog(const Storage& storage)
+    : storage_(storage),
+      unstable_(storage.last_index().next()),
+      committed_(storage.hard_state().commit),
+      applied_(storage.first_index().prev()) {}
+
+Index RaftLog::last_index() const {
+  if (auto i = unstable_.last_index()) return *i;
+  return storage_.last_index();
+}
+
+Index RaftLog::last_stable_index() const {
+  if (!unstable_.empty()) return unstable_.offset().prev();
+  return storage_.last_index();
+}
+
+std::optional<Term> RaftLog::term(Index i) const {
+  if (i >= unstable_.offset()) return unstable_.term(i);
+  if (i.value() + 1 < first_index().value()) return std::nullopt;
+  return storage_.term(i);
+}
+
+bool RaftLog::is_up_to_date(Index last_index, Term last_term) const {
+  const Term ours = this->last_term();
+  return last_term > ours || (last_term == ours && last_index >= this->last_index());
+}
+
+std::optional<Index> RaftLog::find_conflict(const std::vector<Entry>& entries) const {
+  for (const Entry& e : entries) {
+    if (!match_term(e.index, e.term)) return e.index;
+  }
+  return std::nullopt;
+}
+
+std::optional<Index> RaftLog::maybe_append(Index prev_index, Term prev_term,
+                                           Index leader_commit,
+                                           const std::vector<Entry>& entries) {
+  if (!match_term(prev_index, prev_term)) return std::nullopt;
+  const Index last_new = prev_index + entries.size();
+  if (auto conflict = find_conflict(entries)) {
+    // Log Matching (§5.3) makes everything up to prev_index equal to the leader's; a
+    // committed entry can never conflict, or State Machine Safety is already broken.
+    if (*conflict <= committed_) {
+      throw std::logic_error("RaftLog::maybe_append: conflict at a committed index");
+    }
+    const std::size_t skip = *conflict - prev_index.next();
+    unstable_.truncate_and_append(
+        std::vector<Entry>(entries.begin() + static_cast<std::ptrdiff_t>(skip), entries.end()));
+  }
+  commit_to(std::min(leader_commit, last_new));
+  return last_new;
+}
+
+Index RaftLog::append(const std::vector<Entry>& entries) {
+  if (entries.empty()) return last_index();
+  if (entries.front().index != last_index().next()) {
+    throw std::logic_error("RaftLog::append: entries do not follow the last index");
+  }
+  unstable_.truncate_and_append(entries);
+  return last_index();
+}
+
+Entry RaftLog::entry_at(Index i) const {
+  if (i >= unstable_.offset()) return unstable_.at(i);
+  return storage_.entries(i, i.next(), 0).front();
+}
+
+std::vector<Entry> RaftLog::entries_from(Index lo, std::size_t max_count,
+                                         std::size_t max_bytes) const {
+  std::vector<Entry> out;
+  const Index last = last_index();
+  if (lo > last || max_count == 0) return out;
+  const Index hi = std::min(last.next(), lo + max_count);
+  std::size_t bytes = 0;
+  Index i = lo;
+  // Stable part first, from storage in one call.
+  const Index stable_hi = std::min(hi, unstable_.offset());
+  if (i < stable_hi) {
+    out = storage_.entries(i, stable_hi, max_bytes);
+    for (const Entry& e : out) bytes += e.size_bytes();
+    i = i + out.size();
+    if (i < stable_hi) return out;  // Hit the byte limit inside storage.
+  }
+  for (; i < hi; i = i.next()) {
+    const Entry& e = unstable_.at(i);
+    bytes += e.size_bytes();
+    if (!out.empty() && bytes > max_bytes) break;
+    out.push_back(e);
+  }
+  return out;
+}
+
+ConflictHint RaftLog::find_conflict_by_term(Index i, Term t) const {
+  i = std::min(i, last_index());
+  for (;; i = i.prev()) {
+    const std::optional<Term> ti = term(i);
+    if (!ti) return {i, Term{0}};  // Below what we hold: cannot narrow further.
+    if (*ti <= t || i.value() == 0) return {i, *ti};
+  }
+}
+
+void RaftLog::commit_to(Index i) {
+  if (i <= committed_) return;
+  if (i > last_index()) {
+    throw std::logic_error("RaftLog::commit_to: commit index beyond the last entry");
+  }
+  committed_ = i;
+}
+
+std::vector<Entry> RaftLog::take_committed_entries() {
+  if (committed_ <= applied_) return {};
+  std::vector<Entry> out = entries_from(applied_.next(), committed_ - applied_,
+                                        std::numeric_limits<std::size_t>::max());
+  applied_ = committed_;
+  return out;
+}
+
+}  // namespace raft

@@ -1,0 +1,90 @@
+// The messages Raft nodes exchange. Pure data: the transport decides the wire encoding.
+//
+// Every message carries the sender's term (§5.1: "if one server's current term is smaller
+// than the other's, it updates its current term"). The body is a variant, so a handler can
+// only read the fields its message type has.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "raft/entry.h"
+#include "raft/types.h"
+
+namespace raft {
+
+/// RequestVote (§5.2) and its pre-vote twin (thesis §9.6). A pre-vote carries the term the
+/// candidate *would* use (current + 1) without the candidate having moved to it.
+struct VoteRequest {
+  bool pre_vote = false;
+  Index last_log_index;
+  Term last_log_term;
+};
+
+struct VoteResponse {
+  bool pre_vote = false;
+  bool granted = false;
+};
+
+/// AppendEntries (§5.3). Also used empty, to probe a follower's log.
+struct AppendRequest {
+  Index prev_log_index;
+  Term prev_log_term;
+  std::vector<Entry> entries;
+  Index leader_commit;
+};
+
+/// Reply to AppendEntries. On success `index` is the last index the follower now holds in
+/// agreement with the leader. On rejection `index` echoes the rejected prev_log_index, and
+/// (hint_index, hint_term) is the follower's last entry at or below it whose term is at most
+/// prev_log_term: the leader can skip every index above the hint at once (fast backtracking,
+/// §5.3 "the follower can include the term of the conflicting entry").
+struct AppendResponse {
+  bool success = false;
+  Index index;
+  Index hint_index;
+  Term hint_term;
+};
+
+/// Leader heartbeat. Carries `commit` = min(leader commit, follower's match) so a follower
+/// never commits past what it is known to hold, and `read_seq`, the newest ReadIndex round
+/// the leader wants confirmed (§6.4).
+struct HeartbeatRequest {
+  Index commit;
+  std::uint64_t read_seq = 0;
+};
+
+struct HeartbeatResponse {
+  std::uint64_t read_seq = 0;
+};
+
+/// A follower asks the leader for a read index on behalf of its client (§6.4).
+struct ReadIndexRequest {
+  std::string context;
+};
+
+/// The leader's answer: serve the read once applied >= index. `ok` is false when the
+/// leader could not serve it (it is no longer leader).
+struct ReadIndexResponse {
+  std::string context;
+  Index index;
+  bool ok = false;
+};
+
+using MessageBody = std::variant<VoteRequest, VoteResponse, AppendRequest, AppendResponse,
+                                 HeartbeatRequest, HeartbeatResponse, ReadIndexRequest,
+                                 ReadIndexResponse>;
+
+struct Message {
+  NodeId from;
+  NodeId to;
+  Term term;
+  MessageBody body;
+};
+
+/// A short name of the body type, for logs and timelines ("AppendRequest", ...).
+const char* message_type_name(const MessageBody& body);
+
+}  // namespace raft

@@ -1,0 +1,27 @@
+// Test-only switches that plant known Raft bugs, so the simulator's properties can prove
+// they catch them (a property that never fails proves nothing).
+//
+// The switches are honoured only by the `raft_planted_bugs` library, compiled from the
+// same sources with RAFT_PLANTED_BUGS=1. The production `raft` library is compiled with
+// RAFT_PLANTED_BUGS=0, where every check below is an `if constexpr (false)` and vanishes:
+// setting a switch there has no effect. The struct itself is always declared so the
+// headers (and so every type's layout) are identical in both builds.
+#pragma once
+
+namespace raft {
+
+struct PlantedBugs {
+  /// Commit an entry of an earlier term by counting replicas (the figure 8 bug, §5.4.2).
+  bool commit_earlier_term_by_counting = false;
+  /// Send vote grants at once, before the vote is persisted (a crash then forgets it and
+  /// the node may vote twice in one term).
+  bool vote_before_persist = false;
+  /// Serve ReadIndex reads without the heartbeat round that confirms leadership (§6.4).
+  bool read_without_quorum_check = false;
+  /// On an AppendEntries whose entries all match, still truncate the log after them
+  /// (drops entries a newer AppendEntries already added: §5.3 "if an existing entry
+  /// conflicts" is the only reason to truncate).
+  bool truncate_on_matching_append = false;
+};
+
+}  // namespace raft

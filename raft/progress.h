@@ -1,0 +1,79 @@
+// The leader's view of one follower's log (§5.3's nextIndex/matchIndex, plus flow control).
+//
+// Two states, as in etcd-raft:
+//  - Probe: we do not know where the follower's log matches ours. Send one AppendEntries
+//    at a time and wait for its answer before sending the next (each rejection moves
+//    `next` back, using the follower's conflict hint to skip whole terms).
+//  - Replicate: the follower accepted our last append; stream entries optimistically
+//    (pipelining), advancing `next` as we send, bounded by a window of in-flight messages.
+// A third state, Snapshot, will join when log compaction lands.
+#pragma once
+
+#include <cstddef>
+#include <deque>
+
+#include "raft/types.h"
+
+namespace raft {
+
+/// A bounded window of in-flight AppendEntries, remembered by their last index.
+class Inflights {
+ public:
+  explicit Inflights(std::size_t capacity) : capacity_(capacity) {}
+  [[nodiscard]] bool full() const { return last_indexes_.size() >= capacity_; }
+  [[nodiscard]] std::size_t count() const { return last_indexes_.size(); }
+  void add(Index last) { last_indexes_.push_back(last); }
+  /// The follower acknowledged everything up to `upto`: those messages have landed.
+  void free_up_to(Index upto);
+  void reset() { last_indexes_.clear(); }
+
+ private:
+  std::size_t capacity_;
+  std::deque<Index> last_indexes_;
+};
+
+enum class ProgressState { kProbe, kReplicate };
+
+const char* progress_state_name(ProgressState s);
+
+class Progress {
+ public:
+  Progress(Index next, std::size_t max_inflight) : next_(next), inflights_(max_inflight) {}
+
+  [[nodiscard]] Index match() const { return match_; }
+  [[nodiscard]] Index next() const { return next_; }
+  [[nodiscard]] ProgressState state() const { return state_; }
+  [[nodiscard]] const Inflights& inflights() const { return inflights_; }
+
+  /// Probe: one message outstanding at a time. Replicate: window full.
+  [[nodiscard]] bool is_paused() const;
+
+  void become_probe();
+  void become_replicate();
+
+  /// We just sent entries ending at `last` (or, with none, a probe).
+  void on_sent(Index last, std::size_t entry_count);
+
+  /// A successful AppendResponse covering up to n. Returns true if match advanced.
+  bool maybe_update(Index n);
+
+  /// A rejection of prev_log_index `rejected`; `hint_next_probe` is the index the hint
+  /// says to probe next. Returns false for a stale rejection (one that does not match our
+  /// current probe), which must be ignored.
+  bool maybe_decrease_to(Index rejected, Index hint_next_probe);
+
+  /// A heartbeat reply proves the follower is reachable: allow the next probe.
+  void on_heartbeat_response() { probe_sent_ = false; }
+
+  /// Check-quorum bookkeeping (§6.2 of the thesis): heard from within the last timeout?
+  bool recent_active = false;
+
+ private:
+  Index match_;
+  Index next_;
+  ProgressState state_ = ProgressState::kProbe;
+  bool probe_sent_ = false;
+  Inflights inflights_;
+};
+
+}  // namespace raft

@@ -1,0 +1,74 @@
+// Majority arithmetic (§5.2 elections, §5.3/§5.4.2 commitment, §6.4 ReadIndex).
+//
+// One place computes "what a majority agrees on", so that joint consensus (two majorities
+// at once, §6 of the thesis) can later replace MajorityConfig without touching callers.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "raft/types.h"
+
+namespace raft {
+
+enum class VoteResult { kPending, kWon, kLost };
+
+class MajorityConfig {
+ public:
+  MajorityConfig() = default;
+  explicit MajorityConfig(std::vector<NodeId> voters);
+
+  [[nodiscard]] const std::vector<NodeId>& voters() const { return voters_; }
+  [[nodiscard]] bool contains(NodeId id) const;
+  [[nodiscard]] std::size_t size() const { return voters_.size(); }
+  [[nodiscard]] std::size_t quorum() const { return voters_.size() / 2 + 1; }
+
+  /// The largest value that a majority of voters have reached, given each voter's value:
+  /// with acked log indexes this is the commit point (§5.3); with ReadIndex round numbers,
+  /// the newest round a quorum confirmed (§6.4). Templated: it sits on the hot path of
+  /// every AppendEntries reply.
+  template <class ValueOf>
+  [[nodiscard]] std::uint64_t quorum_value(ValueOf&& value_of) const {
+    if (voters_.empty()) return 0;
+    std::uint64_t small[kSmall];
+    std::vector<std::uint64_t> large;
+    std::uint64_t* v = small;
+    if (voters_.size() > kSmall) {
+      large.resize(voters_.size());
+      v = large.data();
+    }
+    for (std::size_t i = 0; i < voters_.size(); ++i) v[i] = value_of(voters_[i]);
+    return quorum_of(v, voters_.size());
+  }
+
+  template <class AckedIndexOf>
+  [[nodiscard]] Index committed_index(AckedIndexOf&& acked) const {
+    return Index{quorum_value([&](NodeId id) { return Index{acked(id)}.value(); })};
+  }
+
+  /// Election outcome given each voter's answer (nullopt = not answered yet).
+  template <class VoteOf>
+  [[nodiscard]] VoteResult vote_result(VoteOf&& vote_of) const {
+    std::size_t yes = 0, no = 0;
+    for (NodeId id : voters_) {
+      const std::optional<bool> v = vote_of(id);
+      if (!v) continue;
+      (*v ? yes : no)++;
+    }
+    if (yes >= quorum()) return VoteResult::kWon;
+    if (voters_.size() - no < quorum()) return VoteResult::kLost;
+    return VoteResult::kPending;
+  }
+
+ private:
+  static constexpr std::size_t kSmall = 16;
+  /// The quorum()-th largest of v[0..n): a value at least quorum() voters have reached.
+  [[nodiscard]] std::uint64_t quorum_of(std::uint64_t* v, std::size_t n) const;
+
+  std::vector<NodeId> voters_;  // sorted, unique
+};
+
+}  // namespace raft

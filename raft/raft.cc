@@ -1,0 +1,255 @@
+// Plumbing of the Raft core: construction, the §5.1 term rules every message passes
+// through, dispatch by message type, and the Ready / advance handshake.
+#include "raft/raft.h"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+
+#include "raft/planted_bugs_compiled.h"
+
+namespace raft {
+
+namespace {
+
+std::shared_ptr<spdlog::logger> default_logger() {
+  static const std::shared_ptr<spdlog::logger> logger = [] {
+    if (auto existing = spdlog::get("raft")) return existing;
+    auto l = spdlog::stderr_logger_mt("raft");
+    l->set_level(spdlog::level::warn);
+    return l;
+  }();
+  return logger;
+}
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+}  // namespace
+
+const char* role_name(Role r) {
+  switch (r) {
+    case Role::kFollower: return "follower";
+    case Role::kPreCandidate: return "pre-candidate";
+    case Role::kCandidate: return "candidate";
+    case Role::kLeader: return "leader";
+  }
+  return "?";
+}
+
+const char* message_type_name(const MessageBody& body) {
+  return std::visit(Overloaded{
+                        [](const VoteRequest& v) { return v.pre_vote ? "PreVoteRequest" : "VoteRequest"; },
+                        [](const VoteResponse& v) { return v.pre_vote ? "PreVoteResponse" : "VoteResponse"; },
+                        [](const AppendRequest&) { return "AppendRequest"; },
+                        [](const AppendResponse&) { return "AppendResponse"; },
+                        [](const HeartbeatRequest&) { return "HeartbeatRequest"; },
+                        [](const HeartbeatResponse&) { return "HeartbeatResponse"; },
+                        [](const ReadIndexRequest&) { return "ReadIndexRequest"; },
+                        [](const ReadIndexResponse&) { return "ReadIndexResponse"; },
+                    },
+                    body);
+}
+
+std::string NotLeader::message() const {
+  if (leader.is_none()) return "not the leader; no leader is known";
+  return "not the leader; the leader is node " + std::to_string(leader.value());
+}
+
+bool Ready::empty() const {
+  return !soft_state && !hard_state && entries.empty() && messages.empty() &&
+         messages_after_persist.empty() && committed_entries.empty() && read_states.empty() &&
+         dropped_reads.empty();
+}
+
+Raft::Raft(Config config, const Storage& storage)
+    : config_(std::move(config)),
+      logger_(config_.logger ? config_.logger : default_logger()),
+      voters_(config_.voters),
+      log_(storage),
+      rng_(config_.seed != 0 ? config_.seed : 0x9e3779b97f4a7c15ULL ^ config_.id.value()) {
+  if (config_.id.is_none()) throw std::invalid_argument("raft::Config: id must not be 0");
+  if (config_.heartbeat_tick <= 0 || config_.election_tick <= config_.heartbeat_tick) {
+    throw std::invalid_argument("raft::Config: need 0 < heartbeat_tick < election_tick");
+  }
+  if (config_.max_inflight_msgs == 0 || config_.max_entries_per_msg == 0) {
+    throw std::invalid_argument("raft::Config: flow-control limits must be positive");
+  }
+  const HardState hs = storage.hard_state();
+  term_ = hs.term;
+  vote_ = hs.vote;
+  prev_hard_ = hs;
+  reset_election_timer();
+}
+
+Role Raft::role() const {
+  return std::visit(Overloaded{[](const Follower&) { return Role::kFollower; },
+                               [](const PreCandidate&) { return Role::kPreCandidate; },
+                               [](const Candidate&) { return Role::kCandidate; },
+                               [](const Leader&) { return Role::kLeader; }},
+                    role_);
+}
+
+const Progress* Raft::progress(NodeId peer) const {
+  const Leader* l = std::get_if<Leader>(&role_);
+  if (!l) return nullptr;
+  auto it = l->progress.find(peer);
+  return it == l->progress.end() ? nullptr : &it->second;
+}
+
+HardState Raft::hard_state() const { return HardState{term_, vote_, log_.committed()}; }
+SoftState Raft::soft_state() const { return SoftState{role(), leader_}; }
+
+void Raft::tick() {
+  if (leader_state()) {
+    tick_heartbeat();
+  } else {
+    tick_election();
+  }
+}
+
+Expected<Proposal, NotLeader> Raft::propose(std::string data) {
+  if (!leader_state()) return Unexpected{NotLeader{leader_}};
+  const Index index = log_.append({Entry{term_, log_.last_index().next(), EntryType::kNormal,
+                                         std::move(data)}});
+  broadcast_pending_ = true;
+  return Proposal{index, term_};
+}
+
+void Raft::step(const Message& m) {
+  if (m.to != id()) {
+    logger_->warn("{}: dropping a {} addressed to {}", id().value(),
+                  message_type_name(m.body), m.to.value());
+    return;
+  }
+  if (!voters_.contains(m.from)) {
+    logger_->warn("{}: dropping a {} from non-member {}", id().value(),
+                  message_type_name(m.body), m.from.value());
+    return;
+  }
+  if (!step_term(m)) return;
+  std::visit(
+      Overloaded{
+          [&](const VoteRequest&) { handle_vote_request(m); },
+          [&](const VoteResponse&) { handle_vote_response(m); },
+          [&](const AppendRequest&) { handle_append_request(m); },
+          [&](const HeartbeatRequest&) { handle_heartbeat_request(m); },
+          [&](const AppendResponse&) {
+            if (Leader* l = leader_state()) handle_append_response(*l, m);
+          },
+          [&](const HeartbeatResponse&) {
+            if (Leader* l = leader_state()) handle_heartbeat_response(*l, m);
+          },
+          [&](const ReadIndexRequest&) { handle_read_index_request(m); },
+          [&](const ReadIndexResponse&) { handle_read_index_response(m); },
+      },
+      m.body);
+}
+
+// §5.1: "Current terms are exchanged whenever servers communicate; if one server's current
+// term is smaller than the other's, then it updates its current term to the larger value.
+// If a candidate or leader discovers that its term is out of date, it immediately reverts
+// to follower state. If a server receives a request with a stale term number, it rejects
+// the request." Plus the two refinements of thesis §9.6 (pre-vote) and §6.2 (check-quorum).
+bool Raft::step_term(const Message& m) {
+  const auto* vote_req = std::get_if<VoteRequest>(&m.body);
+  const auto* vote_resp = std::get_if<VoteResponse>(&m.body);
+  const bool from_leader = std::holds_alternative<AppendRequest>(m.body) ||
+                           std::holds_alternative<HeartbeatRequest>(m.body);
+  if (m.term > term_) {
+    if (vote_req && in_leader_lease()) {
+      // We heard from a live leader less than an election timeout ago: a node asking for
+      // votes is disruptive (e.g. just back from a partition), not a sign of a dead leader.
+      logger_->info("{}: ignoring {} from {} at term {}: leader lease", id().value(),
+                    message_type_name(m.body), m.from.value(), m.term.value());
+      return false;
+    }
+    // A pre-vote asks about a term nobody moved to yet; a granted pre-vote answer carries
+    // that future term. Neither means a real newer term exists.
+    if (vote_req && vote_req->pre_vote) return true;
+    if (vote_resp && vote_resp->pre_vote && vote_resp->granted) return true;
+    logger_->info("{}: term {} -> {} on {} from {}", id().value(), term_.value(),
+                  m.term.value(), message_type_name(m.body), m.from.value());
+    become_follower(m.term, from_leader ? m.from : kNoNode);
+    return true;
+  }
+  if (m.term < term_) {
+    if (from_leader) {
+      // A stale leader: tell it our term so it steps down (it may be cut off and unable
+      // to learn it otherwise, which with check-quorum/pre-vote could stall the cluster).
+      send(m.from, AppendResponse{});
+    } else if (vote_req) {
+      send(m.from, VoteResponse{vote_req->pre_vote, false});
+    }
+    return false;  // Responses from older terms are ignored.
+  }
+  return true;
+}
+
+void Raft::send(NodeId to, MessageBody body, std::optional<Term> term) {
+  // A message goes after persistence when it promises something about this node's term,
+  // vote or log: the receiver will rely on it surviving a crash.
+  bool after_persist = std::visit(
+      Overloaded{[](const VoteRequest& v) { return !v.pre_vote; },
+                 [&](const VoteResponse& v) {
+                   if constexpr (kPlantedBugsCompiled) {
+                     if (config_.planted_bugs.vote_before_persist) return false;
+                   }
+                   return !v.pre_vote && v.granted;
+                 },
+                 [](const AppendResponse&) { return true; },
+                 [](const HeartbeatResponse&) { return true; },
+                 [](const auto&) { return false; }},
+      body);
+  Message m{id(), to, term.value_or(term_), std::move(body)};
+  (after_persist ? msgs_after_persist_ : msgs_).push_back(std::move(m));
+}
+
+bool Raft::has_ready() const {
+  if (soft_state() != prev_soft_ || hard_state() != prev_hard_) return true;
+  if (log_.has_unstable_entries() || log_.has_entries_to_apply()) return true;
+  if (!msgs_.empty() || !msgs_after_persist_.empty() || !dropped_reads_.empty()) return true;
+  if (broadcast_pending_ || read_round_pending_) return true;
+  for (const ReadState& r : reads_awaiting_apply_) {
+    if (r.index <= log_.applied()) return true;
+  }
+  return false;
+}
+
+Ready Raft::ready() {
+  if (Leader* l = leader_state()) {
+    // Proposals since the last Ready go out together (batching); so does a new commit
+    // index (an empty append carries it to followers that have nothing else to receive).
+    if (broadcast_pending_) broadcast_append(*l);
+    if (read_round_pending_) broadcast_heartbeat(*l);
+  }
+  broadcast_pending_ = false;
+  read_round_pending_ = false;
+
+  Ready rd;
+  if (SoftState ss = soft_state(); ss != prev_soft_) rd.soft_state = prev_soft_ = ss;
+  if (HardState hs = hard_state(); hs != prev_hard_) rd.hard_state = prev_hard_ = hs;
+  rd.entries = log_.take_unstable_entries();
+  rd.committed_entries = log_.take_committed_entries();
+  collect_read_states(rd);
+  rd.dropped_reads = std::move(dropped_reads_);
+  dropped_reads_.clear();
+  rd.messages = std::move(msgs_);
+  msgs_.clear();
+  rd.messages_after_persist = std::move(msgs_after_persist_);
+  msgs_after_persist_.clear();
+  return rd;
+}
+
+void Raft::advance(const Ready& rd) {
+  if (rd.entries.empty()) return;
+  const Entry& last = rd.entries.back();
+  log_.stable_to(last.index, last.term);
+  // The leader counts itself towards a quorum only for entries on its own disk.
+  if (Leader* l = leader_state(); l && maybe_commit(*l)) broadcast_pending_ = true;
+}
+
+}  // namespace raft

@@ -1,0 +1,213 @@
+// The Raft core: a deterministic state machine that the caller drives.
+//
+// Raft here does no I/O and reads no clock. The caller feeds it
+//   tick()            every tick interval (the only notion of time),
+//   step(message)     for every message from a peer,
+//   propose(data)     to replicate a command (leader only),
+//   read_index(ctx)   to start a linearizable read (§6.4 of the thesis),
+// and, whenever has_ready(), takes a Ready batch, carries it out in this order, then
+// calls advance(ready):
+//   1. persist ready.hard_state (if set) and append ready.entries to storage;
+//   2. send ready.messages (these may also be sent before step 1);
+//   3. send ready.messages_after_persist (only now: they promise what step 1 persisted);
+//   4. apply ready.committed_entries to the state machine, in order;
+//   5. serve ready.read_states (now applied >= each one's index);
+//      fail ready.dropped_reads (they will never be served; the caller may retry).
+// See docs/raft-core.md for the full contract.
+//
+// Roles live in a std::variant: leader-only state (per-follower progress, pending reads)
+// does not exist while the node is a follower or candidate, so it cannot be used stale.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "raft/config.h"
+#include "raft/entry.h"
+#include "raft/expected.h"
+#include "raft/log.h"
+#include "raft/message.h"
+#include "raft/progress.h"
+#include "raft/quorum.h"
+#include "raft/read_only.h"
+#include "raft/storage.h"
+#include "raft/types.h"
+
+namespace raft {
+
+enum class Role { kFollower, kPreCandidate, kCandidate, kLeader };
+const char* role_name(Role r);
+
+/// Volatile state worth telling the caller about when it changes.
+struct SoftState {
+  Role role = Role::kFollower;
+  NodeId leader = kNoNode;
+  friend bool operator==(const SoftState&, const SoftState&) = default;
+};
+
+/// A read that is now safe to serve: the state machine has applied `index` (counting the
+/// committed_entries of the same Ready), and leadership was confirmed after the read began.
+struct ReadState {
+  std::string context;
+  Index index;
+};
+
+struct Ready {
+  std::optional<SoftState> soft_state;      // set when role or leader changed
+  std::optional<HardState> hard_state;      // set when term, vote or commit changed
+  std::vector<Entry> entries;               // append to storage (may overwrite a suffix)
+  std::vector<Message> messages;            // may leave at once
+  std::vector<Message> messages_after_persist;  // vote grants, append/heartbeat acks...
+  std::vector<Entry> committed_entries;     // apply in order, after persisting
+  std::vector<ReadState> read_states;       // serve after applying committed_entries
+  std::vector<std::string> dropped_reads;   // contexts of reads that will never be served
+
+  [[nodiscard]] bool empty() const;
+};
+
+/// Where a successful proposal landed. It is committed only if an entry at `index` with
+/// `term` shows up in committed_entries; another entry at that index means it was lost.
+struct Proposal {
+  Index index;
+  Term term;
+};
+
+/// Why the core refused a request. `leader` is the leader this node knows, if any.
+struct NotLeader {
+  NodeId leader = kNoNode;
+  [[nodiscard]] std::string message() const;
+};
+
+class Raft {
+ public:
+  /// Starts as a follower from the storage's hard state and log. `storage` must outlive
+  /// the Raft object; the caller writes to it, Raft only reads.
+  Raft(Config config, const Storage& storage);
+
+  // ---- inputs ----------------------------------------------------------------------
+  void tick();
+  void step(const Message& m);
+  /// Appends `data` to the leader's log. The append to followers goes out in the next
+  /// Ready, batched with every other proposal made before it.
+  Expected<Proposal, NotLeader> propose(std::string data);
+  /// Starts a ReadIndex read. The context comes back in a later Ready's read_states (or
+  /// dropped_reads). Fails at once only when no leader is known.
+  Expected<std::monostate, NotLeader> read_index(std::string context);
+  /// Starts an election now (tests and, later, leadership transfer).
+  void campaign();
+
+  // ---- output ----------------------------------------------------------------------
+  [[nodiscard]] bool has_ready() const;
+  Ready ready();
+  /// The caller finished carrying out `ready` (persisted, sent, applied).
+  void advance(const Ready& ready);
+
+  // ---- observers (tests, invariant checks, the service) ----------------------------
+  [[nodiscard]] NodeId id() const { return config_.id; }
+  [[nodiscard]] Term term() const { return term_; }
+  [[nodiscard]] NodeId vote() const { return vote_; }
+  [[nodiscard]] NodeId leader() const { return leader_; }
+  [[nodiscard]] Role role() const;
+  [[nodiscard]] bool is_leader() const { return role() == Role::kLeader; }
+  [[nodiscard]] const RaftLog& log() const { return log_; }
+  [[nodiscard]] const MajorityConfig& voters() const { return voters_; }
+  /// A follower's progress as this leader sees it; nullptr unless leader.
+  [[nodiscard]] const Progress* progress(NodeId peer) const;
+  [[nodiscard]] const Config& config() const { return config_; }
+
+ private:
+  struct Follower {};
+  /// Pre-vote round (§9.6): still at the old term, asking whether it could win.
+  struct PreCandidate {
+    std::unordered_map<NodeId, bool> votes;
+  };
+  struct Candidate {
+    std::unordered_map<NodeId, bool> votes;
+  };
+  struct Leader {
+    std::unordered_map<NodeId, Progress> progress;  // every voter but this node
+    ReadOnly reads;
+    /// Reads that arrived before this leader committed an entry of its own term: until
+    /// then it does not know the true commit index (§6.4 step 1, §8).
+    std::vector<PendingRead> reads_awaiting_commit;
+    int election_elapsed_at_last_check = 0;
+  };
+  using RoleState = std::variant<Follower, PreCandidate, Candidate, Leader>;
+
+  // election.cc: timers, campaigns, votes (§5.2, §5.4.1, §9.6, §6.2 check-quorum)
+  void tick_election();
+  void tick_heartbeat();
+  void become_follower(Term term, NodeId leader);
+  void become_pre_candidate();
+  void become_candidate();
+  void become_leader();
+  void start_pre_vote();
+  void start_election();
+  void handle_vote_request(const Message& m);
+  void handle_vote_response(const Message& m);
+  void tally_votes(std::unordered_map<NodeId, bool>& votes, bool pre_vote);
+  [[nodiscard]] bool in_leader_lease() const;
+  [[nodiscard]] bool is_promotable() const { return voters_.contains(id()); }
+  void reset_election_timer();
+  void reset_term(Term term);
+
+  // replication.cc: AppendEntries both ways, commitment (§5.3, §5.4.2)
+  void handle_append_request(const Message& m);
+  void handle_heartbeat_request(const Message& m);
+  void handle_append_response(Leader& leader, const Message& m);
+  void handle_heartbeat_response(Leader& leader, const Message& m);
+  bool maybe_send_append(Leader& leader, NodeId to, bool send_if_empty);
+  void broadcast_append(Leader& leader);
+  void broadcast_heartbeat(Leader& leader);
+  bool maybe_commit(Leader& leader);
+  [[nodiscard]] bool committed_in_current_term() const;
+
+  // read_index.cc: ReadIndex (§6.4)
+  void handle_read_index_request(const Message& m);
+  void handle_read_index_response(const Message& m);
+  void leader_read(Leader& leader, PendingRead read);
+  void release_read(const PendingRead& read);
+  void drop_leader_reads(Leader& leader);
+  void collect_read_states(Ready& rd);
+
+  // raft.cc: plumbing
+  bool step_term(const Message& m);  // §5.1 term rules; false = drop the message
+  /// Queues a message; `term` overrides our term (pre-vote requests and grants).
+  void send(NodeId to, MessageBody body, std::optional<Term> term = std::nullopt);
+  [[nodiscard]] HardState hard_state() const;
+  [[nodiscard]] SoftState soft_state() const;
+  Leader* leader_state() { return std::get_if<Leader>(&role_); }
+
+  Config config_;
+  std::shared_ptr<spdlog::logger> logger_;
+  MajorityConfig voters_;
+  RaftLog log_;
+  std::mt19937_64 rng_;
+
+  Term term_;
+  NodeId vote_ = kNoNode;
+  NodeId leader_ = kNoNode;
+  RoleState role_ = Follower{};
+
+  int election_elapsed_ = 0;
+  int heartbeat_elapsed_ = 0;
+  int randomized_election_timeout_ = 0;
+
+  // Outputs accumulated until the next ready().
+  std::vector<Message> msgs_;
+  std::vector<Message> msgs_after_persist_;
+  std::vector<ReadState> reads_awaiting_apply_;
+  std::vector<std::string> dropped_reads_;
+  bool broadcast_pending_ = false;  // proposals appended, followers not yet sent them
+  bool read_round_pending_ = false;  // reads registered, heartbeat round not yet sent
+  HardState prev_hard_;
+  SoftState prev_soft_;
+};
+
+}  // namespace raft

@@ -1,0 +1,169 @@
+// Log replication (§5.3) and commitment (§5.4.2): AppendEntries on both sides, heartbeats,
+// per-follower flow control, and the leader's commit rule.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "raft/planted_bugs_compiled.h"
+#include "raft/raft.h"
+
+namespace raft {
+
+// ---- follower side ------------------------------------------------------------------
+
+void Raft::handle_append_request(const Message& m) {
+  if (leader_state()) {
+    // Two leaders in one term would break Election Safety (§5.2); never expected.
+    logger_->error("{}: AppendEntries from {} while leading term {}", id().value(),
+                   m.from.value(), term_.value());
+    return;
+  }
+  // A candidate that hears from a leader of its own term concedes (§5.2).
+  if (!std::holds_alternative<Follower>(role_)) become_follower(term_, m.from);
+  leader_ = m.from;
+  election_elapsed_ = 0;
+
+  const auto& req = std::get<AppendRequest>(m.body);
+  if (req.prev_log_index < log_.committed()) {
+    // Everything up to our commit index already matches the leader (Log Matching plus
+    // Leader Completeness); an append starting below it is a stale, reordered one.
+    send(m.from, AppendResponse{true, log_.committed(), {}, {}});
+    return;
+  }
+  const std::optional<Index> last_new =
+      log_.maybe_append(req.prev_log_index, req.prev_log_term, req.leader_commit, req.entries);
+  if (!last_new) {
+    // Receiver rule 2: reply false if the log has no entry at prevLogIndex with
+    // prevLogTerm; include a hint so the leader can skip a whole term at once.
+    const ConflictHint hint = log_.find_conflict_by_term(
+        std::min(req.prev_log_index, log_.last_index()), req.prev_log_term);
+    send(m.from, AppendResponse{false, req.prev_log_index, hint.index, hint.term});
+    return;
+  }
+  if constexpr (kPlantedBugsCompiled) {
+    if (config_.planted_bugs.truncate_on_matching_append && !req.entries.empty() &&
+        log_.last_index() > *last_new && *last_new >= log_.committed()) {
+      log_.planted_truncate_after(*last_new);
+    }
+  }
+  send(m.from, AppendResponse{true, *last_new, {}, {}});
+}
+
+void Raft::handle_heartbeat_request(const Message& m) {
+  if (leader_state()) return;
+  if (!std::holds_alternative<Follower>(role_)) become_follower(term_, m.from);
+  leader_ = m.from;
+  election_elapsed_ = 0;
+  const auto& hb = std::get<HeartbeatRequest>(m.body);
+  // The leader sends min(its commit, our match), so this never passes what we hold.
+  log_.commit_to(std::min(hb.commit, log_.last_index()));
+  send(m.from, HeartbeatResponse{hb.read_seq});
+}
+
+// ---- leader side --------------------------------------------------------------------
+
+bool Raft::maybe_send_append(Leader& leader, NodeId to, bool send_if_empty) {
+  Progress& pr = leader.progress.at(to);
+  if (pr.is_paused()) return false;
+  const Index prev = pr.next().prev();
+  const std::optional<Term> prev_term = log_.term(prev);
+  if (!prev_term) {
+    // Only possible once logs are compacted; then this becomes InstallSnapshot.
+    logger_->error("{}: no term for index {} to replicate to {}", id().value(), prev.value(),
+                   to.value());
+    return false;
+  }
+  std::vector<Entry> entries =
+      log_.entries_from(pr.next(), config_.max_entries_per_msg, config_.max_bytes_per_msg);
+  if (entries.empty() && !send_if_empty) return false;
+  const Index last = entries.empty() ? prev : entries.back().index;
+  pr.on_sent(last, entries.size());
+  send(to, AppendRequest{prev, *prev_term, std::move(entries), log_.committed()});
+  return true;
+}
+
+void Raft::broadcast_append(Leader& leader) {
+  for (auto& [peer, pr] : leader.progress) {
+    // One message even if empty (it carries the commit index); then, when replicating,
+    // keep streaming while the in-flight window allows (pipelining).
+    if (!maybe_send_append(leader, peer, true)) continue;
+    while (pr.state() == ProgressState::kReplicate && maybe_send_append(leader, peer, false)) {
+    }
+  }
+}
+
+void Raft::broadcast_heartbeat(Leader& leader) {
+  const std::uint64_t seq = leader.reads.newest_pending_seq();
+  for (auto& [peer, pr] : leader.progress) {
+    send(peer, HeartbeatRequest{std::min(pr.match(), log_.committed()), seq});
+  }
+}
+
+void Raft::handle_append_response(Leader& leader, const Message& m) {
+  auto it = leader.progress.find(m.from);
+  if (it == leader.progress.end()) return;
+  Progress& pr = it->second;
+  pr.recent_active = true;
+  const auto& resp = std::get<AppendResponse>(m.body);
+  if (!resp.success) {
+    // Fast backtracking: jump to the last index where our log can still match the hint.
+    const Index probe = resp.hint_term.value() > 0
+                            ? log_.find_conflict_by_term(resp.hint_index, resp.hint_term).index
+                            : resp.hint_index;
+    if (pr.maybe_decrease_to(resp.index, probe)) {
+      if (pr.state() == ProgressState::kReplicate) pr.become_probe();
+      maybe_send_append(leader, m.from, true);
+    }
+    return;
+  }
+  if (pr.maybe_update(resp.index)) {
+    if (pr.state() == ProgressState::kProbe) pr.become_replicate();
+    if (maybe_commit(leader)) broadcast_pending_ = true;
+  }
+  while (maybe_send_append(leader, m.from, false)) {
+  }
+}
+
+void Raft::handle_heartbeat_response(Leader& leader, const Message& m) {
+  auto it = leader.progress.find(m.from);
+  if (it == leader.progress.end()) return;
+  Progress& pr = it->second;
+  pr.recent_active = true;
+  pr.on_heartbeat_response();
+  if (pr.match() < log_.last_index()) maybe_send_append(leader, m.from, true);
+
+  const auto& resp = std::get<HeartbeatResponse>(m.body);
+  for (PendingRead& read : leader.reads.ack(id(), m.from, resp.read_seq, voters_)) {
+    release_read(read);
+  }
+}
+
+bool Raft::committed_in_current_term() const {
+  return log_.term_or_zero(log_.committed()) == term_;
+}
+
+// §5.3/§5.4.2: the leader commits the largest index stored on a majority -- but only if
+// that entry is from its own term. An entry of an earlier term on a majority can still be
+// overwritten (Figure 8); it commits indirectly, with the first own-term entry after it.
+bool Raft::maybe_commit(Leader& leader) {
+  const Index majority = voters_.committed_index([&](NodeId n) {
+    return n == id() ? log_.last_stable_index() : leader.progress.at(n).match();
+  });
+  if (majority <= log_.committed()) return false;
+  bool own_term = log_.term_or_zero(majority) == term_;
+  if constexpr (kPlantedBugsCompiled) {
+    if (config_.planted_bugs.commit_earlier_term_by_counting) own_term = true;
+  }
+  if (!own_term) return false;
+  const bool first_in_term = !committed_in_current_term();
+  log_.commit_to(majority);
+  if (first_in_term) {
+    // Now the commit index is known to be current: serve the reads that waited for it.
+    std::vector<PendingRead> waiting = std::move(leader.reads_awaiting_commit);
+    leader.reads_awaiting_commit.clear();
+    for (PendingRead& read : waiting) leader_read(leader, std::move(read));
+  }
+  return true;
+}
+
+}  // namespace raft
