@@ -1,0 +1,150 @@
+#include "raft/testing/invariants.h"
+
+#include <sstream>
+
+namespace raft::testing {
+
+namespace {
+std::string describe(const Entry& e) {
+  std::ostringstream os;
+  os << "(index " << e.index << ", term " << e.term << ", " << e.data.size() << " bytes)";
+  return os.str();
+}
+bool same_entry(const Entry& a, const Entry& b) {
+  return a.index == b.index && a.term == b.term && a.type == b.type && a.data == b.data;
+}
+}  // namespace
+
+void InvariantChecker::violation(std::string what) {
+  // Keep the first ones: later violations are usually consequences.
+  if (violations_.size() < 50) violations_.push_back(std::move(what));
+}
+
+std::string InvariantChecker::report() const {
+  std::string out;
+  for (const std::string& v : violations_) out += v + "\n";
+  return out;
+}
+
+void InvariantChecker::observe(const Raft& node) {
+  Seen& seen = seen_[node.id()];
+  check_election_safety(node);
+  check_monotonic(node, seen);
+  record_committed(node, seen);
+  check_leader_completeness(node, seen);
+}
+
+void InvariantChecker::check_election_safety(const Raft& node) {
+  if (!node.is_leader()) return;
+  auto [it, inserted] = leader_of_term_.emplace(node.term(), node.id());
+  if (!inserted && it->second != node.id()) {
+    violation("Election Safety: nodes " + std::to_string(it->second.value()) + " and " +
+              std::to_string(node.id().value()) + " both led term " +
+              std::to_string(node.term().value()));
+  }
+}
+
+void InvariantChecker::check_monotonic(const Raft& node, Seen& seen) {
+  const std::string who = "node " + std::to_string(node.id().value());
+  if (node.term() < seen.term) {
+    violation("Monotonic term: " + who + " went from term " +
+              std::to_string(seen.term.value()) + " back to " +
+              std::to_string(node.term().value()));
+  }
+  if (node.log().committed() < seen.commit) {
+    violation("Monotonic commit: " + who + " went from commit " +
+              std::to_string(seen.commit.value()) + " back to " +
+              std::to_string(node.log().committed().value()));
+  }
+  seen.term = std::max(seen.term, node.term());
+}
+
+void InvariantChecker::record_committed(const Raft& node, Seen& seen) {
+  // Every entry this node considers committed must equal what the cluster committed at
+  // that index; entries beyond the cluster's known committed prefix extend it.
+  const Index commit = node.log().committed();
+  for (Index i = seen.commit.next(); i <= commit; i = i.next()) {
+    const Entry e = node.log().entry_at(i);
+    if (i.value() <= committed_.size()) {
+      const Entry& known = committed_[i.value() - 1];
+      if (!same_entry(known, e)) {
+        violation("State Machine Safety: node " + std::to_string(node.id().value()) +
+                  " committed " + describe(e) + " where " + describe(known) +
+                  " was committed");
+      }
+    } else {
+      committed_.push_back(e);
+      commit_term_.push_back(node.term());
+    }
+  }
+  seen.commit = std::max(seen.commit, commit);
+}
+
+void InvariantChecker::check_leader_completeness(const Raft& node, Seen& seen) {
+  if (!node.is_leader()) return;
+  if (seen.leader_term != node.term()) {
+    seen.leader_term = node.term();
+    seen.leader_checked = Index{0};
+  }
+  // A leader never removes entries from its own log during its term, so entries checked
+  // once stay checked.
+  for (Index i = seen.leader_checked.next(); i.value() <= committed_.size(); i = i.next()) {
+    const Entry& c = committed_[i.value() - 1];
+    // A leader of an older term may not have it: the entry was committed after its time.
+    const bool must_have = node.term() >= commit_term_[i.value() - 1];
+    if (must_have && node.log().term(i) != c.term) {
+      violation("Leader Completeness: leader " + std::to_string(node.id().value()) +
+                " of term " + std::to_string(node.term().value()) + " lacks committed entry " +
+                describe(c));
+      break;
+    }
+    seen.leader_checked = i;
+  }
+}
+
+void InvariantChecker::observe_applied(NodeId node, const Entry& entry) {
+  Seen& seen = seen_[node];
+  if (entry.index != seen.applied.next()) {
+    violation("Apply order: node " + std::to_string(node.value()) + " applied index " +
+              std::to_string(entry.index.value()) + " after " +
+              std::to_string(seen.applied.value()));
+  }
+  seen.applied = entry.index;
+  auto [it, inserted] = applied_.emplace(entry.index, entry);
+  if (!inserted && !same_entry(it->second, entry)) {
+    violation("State Machine Safety: node " + std::to_string(node.value()) + " applied " +
+              describe(entry) + " where another node applied " + describe(it->second));
+  }
+}
+
+void InvariantChecker::observe_restart(NodeId node) {
+  Seen& seen = seen_[node];
+  seen.applied = Index{0};
+  seen.leader_term = Term{0};
+  seen.leader_checked = Index{0};
+}
+
+void InvariantChecker::check_log_matching(std::span<const Raft* const> nodes) {
+  for (std::size_t a = 0; a < nodes.size(); ++a) {
+    for (std::size_t b = a + 1; b < nodes.size(); ++b) {
+      const RaftLog& la = nodes[a]->log();
+      const RaftLog& lb = nodes[b]->log();
+      // Find the highest index where both logs hold the same term; everything up to it
+      // must be identical.
+      Index i = std::min(la.last_index(), lb.last_index());
+      while (i.value() > 0 && la.term(i) != lb.term(i)) i = i.prev();
+      for (Index j = i; j.value() > 0; j = j.prev()) {
+        const Entry ea = la.entry_at(j);
+        const Entry eb = lb.entry_at(j);
+        if (!same_entry(ea, eb)) {
+          violation("Log Matching: nodes " + std::to_string(nodes[a]->id().value()) + " and " +
+                    std::to_string(nodes[b]->id().value()) + " agree at index " +
+                    std::to_string(i.value()) + " but differ at " + std::to_string(j.value()));
+          break;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace raft::testing

@@ -1,0 +1,70 @@
+// An invariant checker for Raft's safety properties (§5.2-§5.4, Figure 3), usable by every
+// test, the in-test cluster and the simulator. It watches nodes from the outside through
+// the core's read-only observers and remembers what it has seen, so it catches a
+// violation at the first observation that exposes it.
+//
+//   Election Safety      at most one leader per term.
+//   Log Matching         two logs with an entry of the same index and term agree on every
+//                        entry up to it (check_log_matching: pairwise, on demand).
+//   Leader Completeness  an entry committed anywhere is in the log of every leader of a
+//                        later term. (Checked for leaders of terms >= the term of the
+//                        first node seen with the entry committed: sound, if not complete.)
+//   State Machine Safety no two nodes apply different entries at one index; every node
+//                        applies in index order without gaps.
+//   Monotonicity         a node's term and commit index never go back (both are persisted
+//                        in the hard state, so this holds across crashes too).
+#pragma once
+
+#include <map>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "raft/raft.h"
+
+namespace raft::testing {
+
+class InvariantChecker {
+ public:
+  /// Look at a node's current state (after it processed its Ready).
+  void observe(const Raft& node);
+  /// A node applied this entry to its state machine.
+  void observe_applied(NodeId node, const Entry& entry);
+  /// A node restarted from storage: it will apply again from the start, and its volatile
+  /// commit index restarts from the persisted one.
+  void observe_restart(NodeId node);
+  /// Pairwise Log Matching over the given nodes' whole logs. O(nodes² × log length).
+  void check_log_matching(std::span<const Raft* const> nodes);
+
+  [[nodiscard]] bool ok() const { return violations_.empty(); }
+  [[nodiscard]] const std::vector<std::string>& violations() const { return violations_; }
+  /// All violations, one per line (for test failure messages).
+  [[nodiscard]] std::string report() const;
+
+ private:
+  struct Seen {
+    Term term;
+    Index commit;
+    Index applied;               // last index applied since the last restart
+    Index leader_checked;        // leader completeness checked up to here, in leader_term
+    Term leader_term;
+  };
+  void violation(std::string what);
+  void check_election_safety(const Raft& node);
+  void check_monotonic(const Raft& node, Seen& seen);
+  void record_committed(const Raft& node, Seen& seen);
+  void check_leader_completeness(const Raft& node, Seen& seen);
+
+  std::unordered_map<NodeId, Seen> seen_;
+  std::map<Term, NodeId> leader_of_term_;
+  /// The cluster's committed log: committed_[i] has index i+1. commit_term_[i] is the
+  /// term of the first node seen holding it committed -- an upper bound on the term in
+  /// which it was committed (exact when that node is the leader that committed it).
+  std::vector<Entry> committed_;
+  std::vector<Term> commit_term_;
+  std::map<Index, Entry> applied_;  // the first entry anyone applied at each index
+  std::vector<std::string> violations_;
+};
+
+}  // namespace raft::testing
