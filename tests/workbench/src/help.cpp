@@ -1,0 +1,56 @@
+// The text of `workbench --help`; docs/workbench.md says the same at more length.
+#include "tests/workbench/src/options.h"
+
+namespace workbench {
+
+std::string help_text() {
+  return R"(workbench: run Maelstrom nodes locally and judge them as Maelstrom would.
+
+Usage:
+  workbench test -w lin-kv|echo --bin PATH [options] [--] [node args...]
+  workbench --help
+
+Spawns one process of PATH per node (extra words and everything after -- are passed to
+every node), speaks Maelstrom's JSON-lines protocol on their stdin/stdout, sends init,
+runs the workload with simulated network latency and faults, and checks the history.
+
+Options (Maelstrom's names and defaults):
+  -w, --workload NAME      lin-kv or echo (default lin-kv)
+  --bin PATH               node executable (required)
+  --node-count N           run N nodes named n0..n(N-1) (default: n1..n5)
+  --nodes A,B,...          explicit node names, when --node-count is not given
+  --time-limit S           seconds of workload before no new ops are issued (default 60)
+  --concurrency K|Kn       client threads, K or K per node (default 1n); lin-kv needs a
+                           multiple of 2n
+  --rate R                 ops per second across all clients (default 5; 0 = no ops)
+  --latency MS             mean latency between non-client nodes (default 0)
+  --latency-dist D         constant, uniform (0..2*MS) or exponential (default constant)
+  --nemesis F[,F...]       faults: partition (Maelstrom's four shapes), kill (SIGKILL one
+                           node, restart it with the same arguments and a fresh init when
+                           the fault ends), pause (SIGSTOP one node, SIGCONT at the end)
+  --nemesis-interval S     faults start and stop at random gaps of 0..2*S (default 10)
+  --availability X|total   minimum fraction of ops that must succeed (default: none)
+  --log-stderr             copy every node's stderr to the workbench's stderr
+  --log-net-send           log every message as it is sent (to stderr)
+  --log-net-recv           log every message as it is delivered (to stderr)
+  --seed N                 seed of every random choice (default: random, always printed)
+  --store DIR              results go to DIR/<time>/ (default store); DIR/latest links it
+  --test-count N           run the test N times (seeds N, N+1, ...), stop at the first
+                           run that is not valid
+
+Workbench-only options:
+  --init-timeout S         how long a node may take to answer init (default 10, as Maelstrom)
+  --reads-on-all-keys      give every lin-kv key n reader threads; Maelstrom's generator
+                           only gives readers to the keys of the first 2n client threads
+  --no-progress            no live progress line
+
+Outputs (in DIR/<time>/): results.json, history.edn (Maelstrom's format), report.html
+(latency and throughput plots with fault periods shaded, per-key verdicts, offending
+operations), node-logs/<node>.log (each node's stderr), workbench.log.
+
+Exit status: 0 valid, 1 invalid, 2 unknown (e.g. the checker gave up, or interrupted),
+254 bad arguments, 255 internal error.
+)";
+}
+
+}  // namespace workbench

@@ -1,0 +1,47 @@
+// Everything a run produced, handed from the runner to the checker and the report writers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tests/workbench/src/clock.h"
+#include "tests/workbench/src/history.h"
+#include "tests/workbench/src/network.h"
+#include "tests/workbench/src/options.h"
+
+namespace workbench {
+
+// A protocol violation by a node: what it printed and why that is not allowed.
+struct Violation {
+  Nanos time = 0;      // since the start of the workload (negative: during init)
+  std::string node;
+  std::string line;    // the offending stdout line (truncated), or "" for e.g. an exit
+  std::string reason;
+};
+
+// A fault in force between start and end (end = the end of the run if it never stopped).
+struct FaultPeriod {
+  std::string fault;   // partition, kill, pause
+  std::string detail;  // shape and grudge, or the node
+  Nanos start = 0;
+  Nanos end = 0;
+  bool stopped = false;
+};
+
+struct RunResult {
+  Options options;
+  std::uint64_t seed = 0;
+  std::string store_dir;
+  History history;
+  std::vector<Violation> violations;
+  std::vector<FaultPeriod> faults;
+  NetStats net;
+  Nanos workload_duration = 0;
+  bool init_ok = false;
+  bool interrupted = false;
+  int restarts = 0;
+  std::string replay_command;  // the command line that replays this run (same seed)
+};
+
+}  // namespace workbench
