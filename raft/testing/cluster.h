@@ -46,7 +46,7 @@ class Cluster {
   void tick_all();
   /// Delivers queued messages (processing Readies in between) until the network is
   /// quiet or max_messages were delivered. Returns how many were delivered.
-  std::size_t deliver_all(std::size_t max_messages = 1'000'000);
+  std::size_t deliver_all(std::size_t max_messages = 20'000);
   /// Delivers the i-th queued message only.
   void deliver_at(std::size_t i);
   /// Ticks every node and delivers, `rounds` times.
