@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <string>
 
+#include "raft/bytes.h"
 #include "raft/types.h"
 
 namespace raft {
@@ -21,7 +22,7 @@ struct Entry {
   Term term;
   Index index;
   EntryType type = EntryType::kNormal;
-  std::string data;
+  Bytes data;  // the command, opaque to Raft
 
   /// Bytes this entry counts for in message-size limits.
   [[nodiscard]] std::size_t size_bytes() const { return data.size() + 24; }

@@ -31,7 +31,9 @@ void MemoryStorage::append(const std::vector<Entry>& entries) {
   if (first.value() == 0 || first > last_index().next()) {
     throw std::invalid_argument("MemoryStorage::append: gap before the appended entries");
   }
-  entries_.resize(first.value() - 1);  // Truncate the conflicting suffix, if any.
+  // Truncate the conflicting suffix, if any.
+  entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(first.value() - 1),
+                 entries_.end());
   entries_.insert(entries_.end(), entries.begin(), entries.end());
 }
 

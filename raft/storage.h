@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <deque>
 #include <optional>
 #include <vector>
 
@@ -49,7 +50,9 @@ class MemoryStorage final : public Storage {
 
  private:
   HardState hard_state_;
-  std::vector<Entry> entries_;  // entries_[i] has index i+1
+  // entries_[i] has index i+1. A deque: appends never move existing entries, so a long
+  // log grows without the reallocation copies of a vector.
+  std::deque<Entry> entries_;
 };
 
 }  // namespace raft

@@ -23,7 +23,7 @@ void manual(Config& c) {
 std::vector<std::string> applied_data(Cluster& c, NodeId id) {
   std::vector<std::string> out;
   for (const Entry& e : c.state(id).applied) {
-    if (e.type == EntryType::kNormal) out.push_back(e.data);
+    if (e.type == EntryType::kNormal) out.push_back(e.data.str());
   }
   return out;
 }
