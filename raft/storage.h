@@ -31,9 +31,18 @@ class Storage {
   [[nodiscard]] virtual Index last_index() const = 0;
 };
 
+/// Storage the caller can also write: what a Ready asks to persist goes through persist().
+/// MemoryStorage implements it now; the durable write-ahead log will too.
+class LogStorage : public Storage {
+ public:
+  /// Makes `hs` (if set) and `entries` durable; entries overwrite any stored suffix from
+  /// entries.front().index on. Must not return before they would survive a crash.
+  virtual void persist(const std::optional<HardState>& hs, const std::vector<Entry>& entries) = 0;
+};
+
 /// Storage in memory: the reference implementation, used by tests, the simulator and the
 /// Maelstrom node (which keeps no files). Writers call set_hard_state() and append().
-class MemoryStorage final : public Storage {
+class MemoryStorage final : public LogStorage {
  public:
   [[nodiscard]] HardState hard_state() const override { return hard_state_; }
   [[nodiscard]] std::vector<Entry> entries(Index lo, Index hi,
@@ -42,6 +51,10 @@ class MemoryStorage final : public Storage {
   [[nodiscard]] Index first_index() const override { return Index{1}; }
   [[nodiscard]] Index last_index() const override { return Index{entries_.size()}; }
 
+  void persist(const std::optional<HardState>& hs, const std::vector<Entry>& entries) override {
+    if (hs) set_hard_state(*hs);
+    append(entries);
+  }
   void set_hard_state(const HardState& hs) { hard_state_ = hs; }
   /// Appends entries, first truncating any stored suffix from entries.front().index on
   /// (the core only sends an overwrite for entries that conflicted). Entries must be

@@ -1,0 +1,28 @@
+// A write or cas as it travels through the Raft log: the operation plus who is waiting
+// for its outcome (the node that took the client request, and that node's request
+// number). Every replica applies every command; only the origin answers the client.
+// (origin, seq) also makes applying idempotent: a command proposed twice -- a duplicated
+// forward -- takes effect once.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "kv/state_machine.h"
+#include "raft/types.h"
+
+namespace kv {
+
+struct Command {
+  raft::NodeId origin;
+  std::uint64_t seq = 0;
+  Operation op;
+};
+
+/// Compact JSON text.
+std::string encode_command(const Command& c);
+/// Nullopt if `bytes` is not a command this version wrote (logged by the caller).
+std::optional<Command> decode_command(std::string_view bytes);
+
+}  // namespace kv

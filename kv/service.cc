@@ -1,0 +1,180 @@
+#include "kv/service.h"
+
+#include <spdlog/spdlog.h>
+
+namespace kv {
+
+namespace {
+bool is_read(const Operation& op) { return op.kind == Operation::Kind::kRead; }
+}  // namespace
+
+Service::Service(ServiceConfig config, raft::LogStorage& storage, Host& host)
+    : config_(std::move(config)),
+      storage_(storage),
+      host_(host),
+      raft_(config_.raft, storage),
+      next_seq_((config_.incarnation << 32) + 1) {}
+
+void Service::handle_client(ClientHandle client, Operation op) {
+  const std::uint64_t seq = next_seq_++;
+  requests_.emplace(seq, Request{client, std::move(op),
+                                 now_ + static_cast<std::uint64_t>(config_.request_timeout_ticks)});
+  route(seq);
+  process_ready();
+}
+
+void Service::handle_peer(raft::NodeId from, const PeerMessage& message) {
+  if (const auto* m = std::get_if<raft::Message>(&message)) {
+    raft_.step(*m);
+  } else if (const auto* f = std::get_if<ForwardRequest>(&message)) {
+    handle_forward(*f);
+  } else if (const auto* rej = std::get_if<ForwardRejected>(&message)) {
+    // Not proposed by that node: wait for (or go to) the leader we know now.
+    auto it = requests_.find(rej->seq);
+    if (it != requests_.end() && !it->second.waiting) wait_for_leader(rej->seq, it->second);
+  }
+  (void)from;
+  process_ready();
+  route_waiting();
+}
+
+void Service::tick() {
+  ++now_;
+  raft_.tick();
+  process_ready();
+  route_waiting();
+  expire_requests();
+  process_ready();
+}
+
+void Service::route(std::uint64_t seq) {
+  Request& r = requests_.at(seq);
+  if (is_read(r.op)) {
+    route_read(seq, r);
+  } else {
+    route_write(seq, r);
+  }
+}
+
+void Service::route_write(std::uint64_t seq, Request& r) {
+  const Command cmd{raft_.id(), seq, r.op};
+  if (raft_.is_leader()) {
+    if (raft_.propose(encode_command(cmd))) {
+      r.handed_to_leader = true;
+      return;
+    }
+  } else if (!raft_.leader().is_none()) {
+    host_.send(raft_.leader(), ForwardRequest{raft_.id(), seq, r.op});
+    r.handed_to_leader = true;
+    return;
+  }
+  wait_for_leader(seq, r);
+}
+
+void Service::route_read(std::uint64_t seq, Request& r) {
+  if (raft_.read_index(std::to_string(seq))) {
+    r.retry_at = now_ + static_cast<std::uint64_t>(config_.read_retry_ticks);
+    return;
+  }
+  wait_for_leader(seq, r);
+}
+
+void Service::wait_for_leader(std::uint64_t seq, Request& r) {
+  if (r.waiting) return;
+  r.waiting = true;
+  r.wait_until = now_ + static_cast<std::uint64_t>(config_.leader_wait_ticks);
+  waiting_.push_back(seq);
+}
+
+void Service::route_waiting() {
+  if (raft_.leader().is_none() || waiting_.empty()) return;
+  std::deque<std::uint64_t> seqs;
+  seqs.swap(waiting_);
+  for (std::uint64_t seq : seqs) {
+    auto it = requests_.find(seq);
+    if (it == requests_.end()) continue;
+    it->second.waiting = false;
+    route(seq);
+  }
+  process_ready();
+}
+
+void Service::handle_forward(const ForwardRequest& f) {
+  if (!raft_.is_leader()) {
+    host_.send(f.origin, ForwardRejected{f.seq, raft_.leader()});
+    return;
+  }
+  // The origin answers its client when it applies this entry.
+  (void)raft_.propose(encode_command(Command{f.origin, f.seq, f.op}));
+}
+
+void Service::process_ready() {
+  while (raft_.has_ready()) {
+    raft::Ready rd = raft_.ready();
+    for (raft::Message& m : rd.messages) host_.send(m.to, std::move(m));
+    storage_.persist(rd.hard_state, rd.entries);
+    for (raft::Message& m : rd.messages_after_persist) host_.send(m.to, std::move(m));
+    for (const raft::Entry& e : rd.committed_entries) apply(e);
+    for (const raft::ReadState& rs : rd.read_states) serve_read(rs.context);
+    for (const std::string& ctx : rd.dropped_reads) {
+      // The leader we asked lost leadership: ask again (reads are always safe to retry).
+      auto it = requests_.find(seq_for_context(ctx));
+      if (it != requests_.end()) it->second.retry_at = now_;
+    }
+    raft_.advance(rd);
+  }
+}
+
+void Service::apply(const raft::Entry& e) {
+  if (e.type != raft::EntryType::kNormal) return;
+  const std::optional<Command> cmd = decode_command(e.data.view());
+  if (!cmd) {
+    spdlog::error("kv: skipping undecodable log entry at index {}", e.index.value());
+    return;
+  }
+  if (!applied_.emplace(cmd->origin.value(), cmd->seq).second) return;  // a duplicate
+  const Result result = state_.apply(cmd->op);
+  if (cmd->origin == raft_.id()) finish(cmd->seq, result);
+}
+
+void Service::serve_read(const std::string& context) {
+  const std::uint64_t seq = seq_for_context(context);
+  auto it = requests_.find(seq);
+  if (it == requests_.end()) return;  // already answered (a retried read served twice)
+  finish(seq, state_.read(it->second.op.key));
+}
+
+void Service::finish(std::uint64_t seq, const Result& result) {
+  auto it = requests_.find(seq);
+  if (it == requests_.end()) return;
+  const ClientHandle client = it->second.client;
+  requests_.erase(it);
+  host_.respond(client, result);
+}
+
+void Service::expire_requests() {
+  std::vector<std::pair<std::uint64_t, Result>> done;
+  for (auto& [seq, r] : requests_) {
+    if (now_ >= r.deadline) {
+      done.emplace_back(seq, is_read(r.op) || !r.handed_to_leader
+                                 ? Result::error(ErrorCode::kTemporarilyUnavailable,
+                                                 "no answer from the cluster in time")
+                                 : Result::error(ErrorCode::kTimeout,
+                                                 "outcome unknown: the request reached a "
+                                                 "leader but was not seen committed in time"));
+    } else if (r.waiting && now_ >= r.wait_until && (is_read(r.op) || !r.handed_to_leader)) {
+      // Never reached any leader: it surely did not happen.
+      done.emplace_back(seq, Result::error(ErrorCode::kTemporarilyUnavailable,
+                                           "no leader is known; try again"));
+    } else if (is_read(r.op) && !r.waiting && now_ >= r.retry_at) {
+      route_read(seq, r);
+    }
+  }
+  for (auto& [seq, result] : done) finish(seq, result);
+}
+
+std::uint64_t Service::seq_for_context(const std::string& context) const {
+  return std::strtoull(context.c_str(), nullptr, 10);
+}
+
+}  // namespace kv

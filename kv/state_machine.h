@@ -1,0 +1,64 @@
+// The lin-kv state machine: a map from JSON keys to JSON values, with read, write and
+// compare-and-set, and Maelstrom's error codes. Deterministic: every replica that applies
+// the same commands in the same order holds the same map and gives the same answers.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace kv {
+
+using json = nlohmann::json;
+
+/// Maelstrom's error codes that the service produces (see shared maelstrom-protocol.md).
+enum class ErrorCode : int {
+  kTimeout = 0,                 // indefinite
+  kNotSupported = 10,           // definite
+  kTemporarilyUnavailable = 11, // definite: the request was never proposed
+  kMalformedRequest = 12,       // definite
+  kCrash = 13,                  // indefinite
+  kKeyDoesNotExist = 20,        // definite
+  kPreconditionFailed = 22,     // definite
+};
+
+/// A client operation. Keys and values are opaque JSON (Maelstrom sends integers).
+struct Operation {
+  enum class Kind { kRead, kWrite, kCas };
+  Kind kind = Kind::kRead;
+  json key;
+  json value;  // write: the new value
+  json from;   // cas
+  json to;     // cas
+};
+
+/// An operation's outcome: ok (with the value, for a read) or a Maelstrom error.
+struct Result {
+  bool ok = false;
+  json value;  // read_ok's value
+  ErrorCode code = ErrorCode::kTimeout;
+  std::string text;
+
+  static Result success(json v = nullptr) { return Result{true, std::move(v), {}, {}}; }
+  static Result error(ErrorCode c, std::string t) { return Result{false, nullptr, c, std::move(t)}; }
+};
+
+class StateMachine {
+ public:
+  /// Applies a write or cas. Reads never go through here (they use ReadIndex).
+  Result apply(const Operation& op);
+  /// Serves a read against the current state.
+  [[nodiscard]] Result read(const json& key) const;
+  [[nodiscard]] std::size_t size() const { return map_.size(); }
+
+ private:
+  // Keyed by the key's canonical JSON text: nlohmann::json objects keep keys sorted, so
+  // equal JSON values dump to equal strings.
+  std::unordered_map<std::string, json> map_;
+};
+
+}  // namespace kv
