@@ -18,7 +18,10 @@ std::optional<Command> decode_command(std::string_view bytes) {
   if (!j.is_object() || !j.contains("o") || !j.contains("s") || !j.contains("k")) {
     return std::nullopt;
   }
-  if (!j["o"].is_number_unsigned() || !j["s"].is_number_unsigned()) return std::nullopt;
+  auto is_count = [](const json& v) {
+    return v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0);
+  };
+  if (!is_count(j["o"]) || !is_count(j["s"])) return std::nullopt;
   Command c;
   c.origin = raft::NodeId{j["o"].get<std::uint64_t>()};
   c.seq = j["s"].get<std::uint64_t>();

@@ -1,0 +1,130 @@
+// raft-kv: a Maelstrom lin-kv node. Maelstrom's transport (transport/) on the outside,
+// the lin-kv service (kv/) with its Raft core (raft/) inside; this file only wires them:
+// node names <-> Raft ids, JSON <-> peer messages, client requests <-> service handles.
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <memory>
+#include <unordered_map>
+
+#include "kv/service.h"
+#include "kv/wire.h"
+#include "options.h"
+#include "transport/maelstrom.h"
+
+namespace {
+
+using maelstrom::Message;
+
+/// Everything that exists once init told us who we are.
+class KvNode final : public kv::Host {
+ public:
+  KvNode(maelstrom::Node& node, const raftkv::Options& opt) : node_(node) {
+    const auto& names = node.node_ids();
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      ids_[names[i]] = raft::NodeId{i + 1};  // every node gets node_ids in the same order
+    }
+    kv::ServiceConfig cfg;
+    cfg.raft.id = ids_.at(node.id());
+    for (const auto& [name, id] : ids_) cfg.raft.voters.push_back(id);
+    cfg.raft.election_tick = std::max(2, opt.election_timeout_ms / opt.tick_ms);
+    cfg.raft.heartbeat_tick = std::max(1, opt.heartbeat_ms / opt.tick_ms);
+    if (cfg.raft.heartbeat_tick >= cfg.raft.election_tick) {
+      cfg.raft.heartbeat_tick = cfg.raft.election_tick - 1;
+    }
+    cfg.raft.pre_vote = opt.pre_vote;
+    cfg.raft.check_quorum = opt.check_quorum;
+    cfg.raft.seed = std::random_device{}() | 1;
+    cfg.incarnation = std::random_device{}();
+    cfg.leader_wait_ticks = std::max(1, opt.leader_wait_ms / opt.tick_ms);
+    cfg.request_timeout_ticks = std::max(1, opt.request_timeout_ms / opt.tick_ms);
+    service_ = std::make_unique<kv::Service>(cfg, storage_, *this);
+  }
+
+  void on_client(const Message& req) {
+    auto op = kv::decode_client_op(req.body);
+    if (auto* err = std::get_if<kv::DecodeError>(&op)) {
+      throw maelstrom::Error(maelstrom::ErrorCode::malformed_request, err->what);
+    }
+    const kv::ClientHandle h = next_handle_++;
+    clients_.emplace(h, req);
+    service_->handle_client(h, std::get<kv::Operation>(std::move(op)));
+  }
+
+  void on_peer(const Message& m) {
+    auto from = ids_.find(m.src);
+    auto to = ids_.find(m.dest);
+    if (from == ids_.end() || to == ids_.end()) {
+      spdlog::warn("dropping {} from unknown node {}", m.type(), m.src);
+      return;
+    }
+    auto decoded = kv::decode_peer(m.body, from->second, to->second);
+    if (auto* err = std::get_if<kv::DecodeError>(&decoded)) {
+      spdlog::warn("dropping malformed {} from {}: {}", m.type(), m.src, err->what);
+      return;
+    }
+    service_->handle_peer(from->second, std::get<kv::PeerMessage>(decoded));
+  }
+
+  void tick() { service_->tick(); }
+
+  // ---- kv::Host --------------------------------------------------------------------
+  void send(raft::NodeId to, kv::PeerMessage message) override {
+    node_.send(node_.node_ids().at(to.value() - 1), kv::encode_peer(message));
+  }
+
+  void respond(kv::ClientHandle client, const kv::Result& r) override {
+    auto it = clients_.find(client);
+    if (it == clients_.end()) return;
+    const Message req = std::move(it->second);
+    clients_.erase(it);
+    if (!r.ok) {
+      node_.reply_error(req, static_cast<int>(r.code), r.text);
+      return;
+    }
+    const std::string type = req.type() + "_ok";
+    if (req.type() == "read") {
+      node_.reply(req, {{"type", type}, {"value", r.value}});
+    } else {
+      node_.reply(req, {{"type", type}});
+    }
+  }
+
+ private:
+  maelstrom::Node& node_;
+  std::unordered_map<std::string, raft::NodeId> ids_;
+  raft::MemoryStorage storage_;  // Maelstrom nodes keep no files (see docs/raft-kv.md)
+  std::unique_ptr<kv::Service> service_;
+  std::unordered_map<kv::ClientHandle, Message> clients_;
+  kv::ClientHandle next_handle_ = 1;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args = maelstrom::init_logging_from_args(argc, argv);
+  std::string error;
+  const std::optional<raftkv::Options> opt = raftkv::parse_options(args, error);
+  if (!opt) {
+    std::fprintf(stderr, "raft-kv: %s\n%s", error.c_str(), raftkv::kUsage);
+    return 2;
+  }
+  if (opt->help) {
+    std::fputs(raftkv::kUsage, stdout);
+    return 0;
+  }
+
+  maelstrom::Node node;
+  std::unique_ptr<KvNode> kv_node;
+  node.on_init([&] {
+    kv_node = std::make_unique<KvNode>(node, *opt);
+    node.every(std::chrono::milliseconds(opt->tick_ms), [&] { kv_node->tick(); });
+  });
+  for (const char* type : {"read", "write", "cas"}) {
+    node.handle(type, [&](const Message& req) { kv_node->on_client(req); });
+  }
+  for (const std::string& type : kv::peer_types()) {
+    node.handle(type, [&](const Message& m) { kv_node->on_peer(m); });
+  }
+  return node.run();
+}

@@ -1,0 +1,91 @@
+#include "options.h"
+
+#include <charconv>
+
+namespace raftkv {
+
+const char* const kUsage =
+    "usage: raft-kv [options]\n"
+    "A Maelstrom lin-kv node replicated with Raft: speaks Maelstrom's JSON protocol on\n"
+    "stdin/stdout, logs on stderr. Run it as `maelstrom test -w lin-kv --bin raft-kv`\n"
+    "(or under tests/workbench). No option is needed for Maelstrom's defaults.\n"
+    "\n"
+    "options:\n"
+    "  --tick-ms N              Raft tick interval (default 10)\n"
+    "  --election-timeout-ms N  election timeout T; followers wait [T, 2T) (default 300)\n"
+    "  --heartbeat-ms N         leader heartbeat interval (default 50)\n"
+    "  --leader-wait-ms N       how long a request waits for a leader before error 11\n"
+    "                           (default 500)\n"
+    "  --request-timeout-ms N   forget a request after this long (default 5000)\n"
+    "  --no-pre-vote            disable pre-vote (thesis §9.6)\n"
+    "  --no-check-quorum        disable check-quorum (thesis §6.2)\n"
+    "  --log-level LEVEL        trace, debug, info, warn (default), error, critical, off\n"
+    "  --help                   this text\n"
+    "\n"
+    "For `--latency 100` runs, scale the timers with the latency, e.g.\n"
+    "  --election-timeout-ms 2000 --heartbeat-ms 250\n";
+
+namespace {
+
+bool parse_positive(const std::string& s, int& out) {
+  int v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v <= 0 || v > 3'600'000) return false;
+  out = v;
+  return true;
+}
+
+}  // namespace
+
+std::optional<Options> parse_options(const std::vector<std::string>& args, std::string& error) {
+  Options o;
+  struct IntFlag {
+    const char* name;
+    int* target;
+  };
+  const IntFlag int_flags[] = {{"--tick-ms", &o.tick_ms},
+                               {"--election-timeout-ms", &o.election_timeout_ms},
+                               {"--heartbeat-ms", &o.heartbeat_ms},
+                               {"--leader-wait-ms", &o.leader_wait_ms},
+                               {"--request-timeout-ms", &o.request_timeout_ms}};
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      o.help = true;
+      continue;
+    }
+    if (a == "--no-pre-vote") {
+      o.pre_vote = false;
+      continue;
+    }
+    if (a == "--no-check-quorum") {
+      o.check_quorum = false;
+      continue;
+    }
+    bool matched = false;
+    for (const IntFlag& f : int_flags) {
+      if (a != f.name) continue;
+      matched = true;
+      if (i + 1 >= args.size() || !parse_positive(args[i + 1], *f.target)) {
+        error = std::string(f.name) + " needs a positive number of milliseconds";
+        return std::nullopt;
+      }
+      ++i;
+    }
+    if (!matched) {
+      error = "unknown argument '" + a + "'";
+      return std::nullopt;
+    }
+  }
+  if (o.heartbeat_ms >= o.election_timeout_ms) {
+    error = "--heartbeat-ms must be smaller than --election-timeout-ms";
+    return std::nullopt;
+  }
+  if (o.tick_ms > o.heartbeat_ms) {
+    error = "--tick-ms must not exceed --heartbeat-ms";
+    return std::nullopt;
+  }
+  return o;
+}
+
+}  // namespace raftkv

@@ -1,0 +1,279 @@
+#include "kv/wire.h"
+
+#include <array>
+
+namespace kv {
+
+namespace {
+
+using raft::Entry;
+using raft::Index;
+using raft::Message;
+using raft::Term;
+
+/// A JSON integer >= 0 (signed or unsigned representation).
+bool is_count(const json& v) {
+  return v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0);
+}
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+const std::vector<std::string> kPeerTypes = {
+    "raft_vote",      "raft_vote_ok",      "raft_append",     "raft_append_ok",
+    "raft_heartbeat", "raft_heartbeat_ok", "raft_read_index", "raft_read_index_ok",
+    "kv_forward",     "kv_forward_rejected"};
+
+json encode_entries(const std::vector<Entry>& entries) {
+  json arr = json::array();
+  for (const Entry& e : entries) {
+    arr.push_back(json::array(
+        {e.term.value(), e.index.value(), static_cast<int>(e.type), e.data.str()}));
+  }
+  return arr;
+}
+
+json encode_op(const Operation& op) {
+  json j = {{"key", op.key}};
+  switch (op.kind) {
+    case Operation::Kind::kRead: j["op"] = "read"; break;
+    case Operation::Kind::kWrite:
+      j["op"] = "write";
+      j["value"] = op.value;
+      break;
+    case Operation::Kind::kCas:
+      j["op"] = "cas";
+      j["from"] = op.from;
+      j["to"] = op.to;
+      break;
+  }
+  return j;
+}
+
+json encode_raft(const Message& m) {
+  json j = std::visit(
+      Overloaded{
+          [](const raft::VoteRequest& v) -> json {
+            return {{"type", "raft_vote"}, {"pre_vote", v.pre_vote},
+                    {"last_log_index", v.last_log_index.value()},
+                    {"last_log_term", v.last_log_term.value()}};
+          },
+          [](const raft::VoteResponse& v) -> json {
+            return {{"type", "raft_vote_ok"}, {"pre_vote", v.pre_vote}, {"granted", v.granted}};
+          },
+          [](const raft::AppendRequest& a) -> json {
+            return {{"type", "raft_append"}, {"prev_log_index", a.prev_log_index.value()},
+                    {"prev_log_term", a.prev_log_term.value()},
+                    {"entries", encode_entries(a.entries)},
+                    {"leader_commit", a.leader_commit.value()}};
+          },
+          [](const raft::AppendResponse& a) -> json {
+            return {{"type", "raft_append_ok"}, {"success", a.success},
+                    {"index", a.index.value()}, {"hint_index", a.hint_index.value()},
+                    {"hint_term", a.hint_term.value()}};
+          },
+          [](const raft::HeartbeatRequest& h) -> json {
+            return {{"type", "raft_heartbeat"}, {"commit", h.commit.value()},
+                    {"read_seq", h.read_seq}};
+          },
+          [](const raft::HeartbeatResponse& h) -> json {
+            return {{"type", "raft_heartbeat_ok"}, {"read_seq", h.read_seq}};
+          },
+          [](const raft::ReadIndexRequest& r) -> json {
+            return {{"type", "raft_read_index"}, {"context", r.context}};
+          },
+          [](const raft::ReadIndexResponse& r) -> json {
+            return {{"type", "raft_read_index_ok"}, {"context", r.context},
+                    {"index", r.index.value()}, {"ok", r.ok}};
+          },
+      },
+      m.body);
+  j["term"] = m.term.value();
+  return j;
+}
+
+// ---- decoding -----------------------------------------------------------------------
+
+struct Fields {
+  const json& body;
+  std::string error;
+
+  bool has(const char* name) {
+    if (body.contains(name)) return true;
+    if (error.empty()) error = std::string("field '") + name + "' is missing";
+    return false;
+  }
+  std::uint64_t u64(const char* name) {
+    if (!has(name)) return 0;
+    const json& v = body[name];
+    if (!is_count(v)) {
+      if (error.empty()) error = std::string("field '") + name + "' must be a non-negative integer";
+      return 0;
+    }
+    return v.get<std::uint64_t>();
+  }
+  bool boolean(const char* name) {
+    if (!has(name)) return false;
+    const json& v = body[name];
+    if (!v.is_boolean()) {
+      if (error.empty()) error = std::string("field '") + name + "' must be a boolean";
+      return false;
+    }
+    return v.get<bool>();
+  }
+  std::string str(const char* name) {
+    if (!has(name)) return {};
+    const json& v = body[name];
+    if (!v.is_string()) {
+      if (error.empty()) error = std::string("field '") + name + "' must be a string";
+      return {};
+    }
+    return v.get<std::string>();
+  }
+  const json& any(const char* name) {
+    static const json null_json;
+    if (!has(name)) return null_json;
+    return body[name];
+  }
+};
+
+std::optional<std::vector<Entry>> decode_entries(const json& arr, std::string& error) {
+  if (!arr.is_array()) {
+    error = "field 'entries' must be an array";
+    return std::nullopt;
+  }
+  std::vector<Entry> out;
+  out.reserve(arr.size());
+  for (const json& e : arr) {
+    if (!e.is_array() || e.size() != 4 || !is_count(e[0]) || !is_count(e[1]) ||
+        !is_count(e[2]) || e[2].get<std::uint64_t>() > 2 ||
+        !e[3].is_string()) {
+      error = "field 'entries' must hold [term, index, type (0-2), data] arrays";
+      return std::nullopt;
+    }
+    out.push_back(Entry{Term{e[0].get<std::uint64_t>()}, Index{e[1].get<std::uint64_t>()},
+                        static_cast<raft::EntryType>(e[2].get<int>()),
+                        raft::Bytes(e[3].get<std::string>())});
+  }
+  return out;
+}
+
+std::optional<raft::MessageBody> decode_raft_body(const std::string& type, Fields& f) {
+  if (type == "raft_vote") {
+    return raft::VoteRequest{f.boolean("pre_vote"), Index{f.u64("last_log_index")},
+                             Term{f.u64("last_log_term")}};
+  }
+  if (type == "raft_vote_ok") return raft::VoteResponse{f.boolean("pre_vote"), f.boolean("granted")};
+  if (type == "raft_append") {
+    raft::AppendRequest a{Index{f.u64("prev_log_index")}, Term{f.u64("prev_log_term")}, {},
+                          Index{f.u64("leader_commit")}};
+    if (f.has("entries")) {
+      std::string err;
+      auto entries = decode_entries(f.body["entries"], err);
+      if (!entries) {
+        f.error = err;
+        return std::nullopt;
+      }
+      a.entries = std::move(*entries);
+    }
+    return a;
+  }
+  if (type == "raft_append_ok") {
+    return raft::AppendResponse{f.boolean("success"), Index{f.u64("index")},
+                                Index{f.u64("hint_index")}, Term{f.u64("hint_term")}};
+  }
+  if (type == "raft_heartbeat") return raft::HeartbeatRequest{Index{f.u64("commit")}, f.u64("read_seq")};
+  if (type == "raft_heartbeat_ok") return raft::HeartbeatResponse{f.u64("read_seq")};
+  if (type == "raft_read_index") return raft::ReadIndexRequest{f.str("context")};
+  if (type == "raft_read_index_ok") {
+    return raft::ReadIndexResponse{f.str("context"), Index{f.u64("index")}, f.boolean("ok")};
+  }
+  f.error = "unknown peer message type '" + type + "'";
+  return std::nullopt;
+}
+
+std::variant<Operation, DecodeError> decode_op_fields(const json& body, const std::string& kind) {
+  Fields f{body, {}};
+  Operation op;
+  op.key = f.any("key");
+  if (kind == "read") {
+    op.kind = Operation::Kind::kRead;
+  } else if (kind == "write") {
+    op.kind = Operation::Kind::kWrite;
+    op.value = f.any("value");
+  } else if (kind == "cas") {
+    op.kind = Operation::Kind::kCas;
+    op.from = f.any("from");
+    op.to = f.any("to");
+  } else {
+    return DecodeError{"unknown operation '" + kind + "'"};
+  }
+  if (!f.error.empty()) return DecodeError{f.error};
+  return op;
+}
+
+}  // namespace
+
+bool is_peer_type(std::string_view type) {
+  for (const std::string& t : kPeerTypes) {
+    if (t == type) return true;
+  }
+  return false;
+}
+
+const std::vector<std::string>& peer_types() { return kPeerTypes; }
+
+json encode_peer(const PeerMessage& m) {
+  return std::visit(
+      Overloaded{[](const Message& r) { return encode_raft(r); },
+                 [](const ForwardRequest& f) -> json {
+                   return {{"type", "kv_forward"}, {"origin", f.origin.value()},
+                           {"seq", f.seq}, {"op", encode_op(f.op)}};
+                 },
+                 [](const ForwardRejected& r) -> json {
+                   return {{"type", "kv_forward_rejected"}, {"seq", r.seq},
+                           {"leader", r.leader.value()}};
+                 }},
+      m);
+}
+
+std::variant<PeerMessage, DecodeError> decode_peer(const json& body, raft::NodeId from,
+                                                   raft::NodeId to) {
+  if (!body.is_object() || !body.contains("type") || !body["type"].is_string()) {
+    return DecodeError{"body has no string 'type'"};
+  }
+  const std::string type = body["type"].get<std::string>();
+  Fields f{body, {}};
+  if (type == "kv_forward") {
+    ForwardRequest fr{raft::NodeId{f.u64("origin")}, f.u64("seq"), {}};
+    const json& op = f.any("op");
+    if (!f.error.empty()) return DecodeError{f.error};
+    if (!op.is_object() || !op.contains("op") || !op["op"].is_string()) {
+      return DecodeError{"field 'op' must be an object with a string 'op'"};
+    }
+    auto decoded = decode_op_fields(op, op["op"].get<std::string>());
+    if (auto* err = std::get_if<DecodeError>(&decoded)) return *err;
+    fr.op = std::get<Operation>(std::move(decoded));
+    return PeerMessage{std::move(fr)};
+  }
+  if (type == "kv_forward_rejected") {
+    ForwardRejected r{f.u64("seq"), raft::NodeId{f.u64("leader")}};
+    if (!f.error.empty()) return DecodeError{f.error};
+    return PeerMessage{r};
+  }
+  const Term term{f.u64("term")};
+  std::optional<raft::MessageBody> rb = decode_raft_body(type, f);
+  if (!rb || !f.error.empty()) return DecodeError{f.error};
+  return PeerMessage{Message{from, to, term, std::move(*rb)}};
+}
+
+std::variant<Operation, DecodeError> decode_client_op(const json& body) {
+  if (!body.is_object() || !body.contains("type") || !body["type"].is_string()) {
+    return DecodeError{"body has no string 'type'"};
+  }
+  return decode_op_fields(body, body["type"].get<std::string>());
+}
+
+}  // namespace kv

@@ -1,0 +1,239 @@
+// The lin-kv service's routing, driven through a fake in-memory network (no processes):
+// who proposes, who forwards, who answers, and which errors are definite.
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "kv/service.h"
+
+namespace kv {
+namespace {
+
+using raft::NodeId;
+
+class FakeNet;
+
+struct NodeHost final : Host {
+  FakeNet* net = nullptr;
+  NodeId id;
+  std::map<ClientHandle, Result> answers;
+  void send(NodeId to, PeerMessage m) override;
+  void respond(ClientHandle c, const Result& r) override {
+    ASSERT_FALSE(answers.contains(c)) << "answered twice";
+    answers.emplace(c, r);
+  }
+};
+
+class FakeNet {
+ public:
+  explicit FakeNet(std::size_t n) {
+    std::vector<NodeId> voters;
+    for (std::size_t i = 1; i <= n; ++i) voters.emplace_back(i);
+    for (NodeId id : voters) {
+      auto& node = nodes_[id];
+      node.host.net = this;
+      node.host.id = id;
+      ServiceConfig cfg;
+      cfg.raft.id = id;
+      cfg.raft.voters = voters;
+      cfg.raft.seed = id.value() * 7919;
+      cfg.leader_wait_ticks = 10;
+      cfg.request_timeout_ticks = 60;
+      node.service = std::make_unique<Service>(cfg, node.storage, node.host);
+    }
+  }
+
+  Service& service(NodeId id) { return *nodes_.at(id).service; }
+  std::map<ClientHandle, Result>& answers(NodeId id) { return nodes_.at(id).host.answers; }
+
+  void enqueue(NodeId from, NodeId to, PeerMessage m) {
+    queue_.push_back({from, to, std::move(m)});
+  }
+  void deliver_all(bool duplicate_forwards = false) {
+    for (int guard = 0; guard < 100000 && !queue_.empty(); ++guard) {
+      auto [from, to, m] = std::move(queue_.front());
+      queue_.pop_front();
+      if (cut_.contains(from) != cut_.contains(to)) continue;
+      if (duplicate_forwards && std::holds_alternative<ForwardRequest>(m)) {
+        duplicates_.push_back({from, to, m});
+      }
+      nodes_.at(to).service->handle_peer(from, m);
+    }
+  }
+  void replay_duplicates() {
+    for (auto& d : duplicates_) queue_.push_back(d);
+    duplicates_.clear();
+    deliver_all();
+  }
+  void tick(int n = 1) {
+    for (int i = 0; i < n; ++i) {
+      for (auto& [id, node] : nodes_) node.service->tick();
+      deliver_all();
+    }
+  }
+  NodeId elect() {
+    for (int i = 0; i < 200; ++i) {
+      for (auto& [id, node] : nodes_) {
+        if (node.service->raft().is_leader() && !cut_.contains(id)) {
+          tick(2);  // let the no-op commit and followers learn the leader
+          return id;
+        }
+      }
+      tick();
+    }
+    return raft::kNoNode;
+  }
+  void isolate(NodeId id) { cut_.insert(id); }
+  void heal() { cut_.clear(); }
+  NodeId follower_of(NodeId leader, int k = 0) {
+    for (auto& [id, node] : nodes_) {
+      if (id != leader && k-- == 0) return id;
+    }
+    return raft::kNoNode;
+  }
+
+ private:
+  struct Node {
+    raft::MemoryStorage storage;
+    NodeHost host;
+    std::unique_ptr<Service> service;
+  };
+  struct InFlight {
+    NodeId from, to;
+    PeerMessage m;
+  };
+  std::map<NodeId, Node> nodes_;
+  std::deque<InFlight> queue_;
+  std::vector<InFlight> duplicates_;
+  std::set<NodeId> cut_;
+};
+
+void NodeHost::send(NodeId to, PeerMessage m) { net->enqueue(id, to, std::move(m)); }
+
+Operation read(json k) { return Operation{Operation::Kind::kRead, k, {}, {}, {}}; }
+Operation write(json k, json v) { return Operation{Operation::Kind::kWrite, k, v, {}, {}}; }
+Operation cas(json k, json f, json t) { return Operation{Operation::Kind::kCas, k, {}, f, t}; }
+
+TEST(Service, LeaderAnswersWriteOnlyAfterItCommits) {
+  FakeNet net(3);
+  const NodeId l = net.elect();
+  ASSERT_FALSE(l.is_none());
+  net.service(l).handle_client(1, write(1, 5));
+  EXPECT_FALSE(net.answers(l).contains(1)) << "not before a quorum has it";
+  net.deliver_all();
+  ASSERT_TRUE(net.answers(l).contains(1));
+  EXPECT_TRUE(net.answers(l)[1].ok);
+}
+
+TEST(Service, FollowerForwardsWritesAndAnswersWithTheAppliedOutcome) {
+  FakeNet net(3);
+  const NodeId l = net.elect();
+  const NodeId f1 = net.follower_of(l, 0), f2 = net.follower_of(l, 1);
+  net.service(f1).handle_client(1, write(7, 1));
+  net.deliver_all();
+  net.tick();
+  ASSERT_TRUE(net.answers(f1).contains(1));
+  EXPECT_TRUE(net.answers(f1)[1].ok);
+  net.service(f2).handle_client(2, cas(7, 2, 3));
+  net.service(f2).handle_client(3, cas(8, 2, 3));
+  net.deliver_all();
+  net.tick();
+  EXPECT_EQ(net.answers(f2)[2].code, ErrorCode::kPreconditionFailed);
+  EXPECT_EQ(net.answers(f2)[3].code, ErrorCode::kKeyDoesNotExist);
+}
+
+TEST(Service, FollowerReadsThroughReadIndexWithoutWritingTheLog) {
+  FakeNet net(3);
+  const NodeId l = net.elect();
+  const NodeId f = net.follower_of(l);
+  net.service(l).handle_client(1, write(1, 9));
+  net.deliver_all();
+  net.tick();
+  const raft::Index last = net.service(l).raft().log().last_index();
+  net.service(f).handle_client(2, read(1));
+  net.deliver_all();
+  net.tick();
+  ASSERT_TRUE(net.answers(f).contains(2));
+  EXPECT_EQ(net.answers(f)[2].value, 9);
+  EXPECT_EQ(net.service(l).raft().log().last_index(), last) << "a read appends nothing";
+}
+
+TEST(Service, NoLeaderMeansError11AfterWaiting) {
+  FakeNet net(3);
+  // Before any election nobody leads: the request waits, then fails definitely.
+  net.service(NodeId{1}).handle_client(1, write(1, 1));
+  net.service(NodeId{1}).handle_client(2, read(1));
+  net.isolate(NodeId{1});
+  net.tick(11);
+  ASSERT_TRUE(net.answers(NodeId{1}).contains(1));
+  EXPECT_EQ(net.answers(NodeId{1})[1].code, ErrorCode::kTemporarilyUnavailable);
+  EXPECT_EQ(net.answers(NodeId{1})[2].code, ErrorCode::kTemporarilyUnavailable);
+}
+
+// The rule: a write or cas that reached a leader may still commit, so it never gets a
+// definite error -- only its applied outcome or the indefinite 0.
+TEST(Service, WriteHandedToALeaderNeverGetsADefiniteError) {
+  FakeNet net(3);
+  const NodeId l = net.elect();
+  const NodeId f = net.follower_of(l);
+  net.isolate(l);
+  net.service(l).handle_client(1, write(1, 1));  // proposed, cannot commit
+  net.tick(80);
+  ASSERT_TRUE(net.answers(l).contains(1));
+  EXPECT_EQ(net.answers(l)[1].code, ErrorCode::kTimeout);
+
+  FakeNet net2(3);
+  const NodeId l2 = net2.elect();
+  const NodeId f2 = net2.follower_of(l2);
+  net2.service(f2).handle_client(1, write(1, 1));  // forwarded...
+  net2.isolate(l2);                                // ...but the leader is cut off
+  net2.tick(80);
+  ASSERT_TRUE(net2.answers(f2).contains(1));
+  EXPECT_NE(net2.answers(f2)[1].code, ErrorCode::kTemporarilyUnavailable);
+  (void)f;
+}
+
+TEST(Service, DuplicatedForwardAppliesOnce) {
+  FakeNet net(3);
+  const NodeId l = net.elect();
+  const NodeId f = net.follower_of(l);
+  net.service(f).handle_client(1, write(1, 5));
+  net.deliver_all(/*duplicate_forwards=*/true);
+  net.service(l).handle_client(2, write(1, 6));
+  net.deliver_all();
+  net.replay_duplicates();  // the old "write 5" arrives again
+  net.tick(2);
+  net.service(l).handle_client(3, read(1));
+  net.deliver_all();
+  net.tick(2);
+  ASSERT_TRUE(net.answers(l).contains(3));
+  EXPECT_EQ(net.answers(l)[3].value, 6);
+}
+
+TEST(Service, RequestsSurviveALeaderChange) {
+  FakeNet net(5);
+  const NodeId l = net.elect();
+  net.service(l).handle_client(1, write(1, 1));
+  net.deliver_all();
+  net.tick();
+  net.isolate(l);
+  const NodeId l2 = net.elect();
+  ASSERT_NE(l2, l);
+  net.service(l2).handle_client(2, cas(1, 1, 2));
+  net.deliver_all();
+  net.tick(2);
+  EXPECT_TRUE(net.answers(l2)[2].ok);
+  net.heal();
+  net.tick(5);
+  net.service(l).handle_client(3, read(1));
+  net.deliver_all();
+  net.tick(3);
+  ASSERT_TRUE(net.answers(l).contains(3));
+  EXPECT_EQ(net.answers(l)[3].value, 2) << "the old leader reads through the new one";
+}
+
+}  // namespace
+}  // namespace kv

@@ -1,0 +1,97 @@
+// The JSON codec for peer messages: every message round-trips, and malformed bodies give
+// an error naming the field instead of throwing.
+#include <gtest/gtest.h>
+
+#include "kv/wire.h"
+
+namespace kv {
+namespace {
+
+using raft::Index;
+using raft::NodeId;
+using raft::Term;
+
+PeerMessage round_trip(const PeerMessage& m) {
+  json body = json::parse(encode_peer(m).dump());
+  auto back = decode_peer(body, NodeId{1}, NodeId{2});
+  if (auto* err = std::get_if<DecodeError>(&back)) {
+    ADD_FAILURE() << err->what << " in " << body.dump();
+    return m;
+  }
+  return std::get<PeerMessage>(back);
+}
+
+TEST(Wire, EveryRaftMessageRoundTrips) {
+  const std::vector<raft::MessageBody> bodies = {
+      raft::VoteRequest{true, Index{5}, Term{3}},
+      raft::VoteResponse{false, true},
+      raft::AppendRequest{Index{4}, Term{2},
+                          {raft::Entry{Term{2}, Index{5}, raft::EntryType::kNormal, "{\"k\":1}"},
+                           raft::Entry{Term{2}, Index{6}, raft::EntryType::kNoop, ""}},
+                          Index{3}},
+      raft::AppendResponse{false, Index{4}, Index{2}, Term{1}},
+      raft::HeartbeatRequest{Index{9}, 12},
+      raft::HeartbeatResponse{12},
+      raft::ReadIndexRequest{"ctx"},
+      raft::ReadIndexResponse{"ctx", Index{8}, true},
+  };
+  for (const auto& body : bodies) {
+    raft::Message m{NodeId{1}, NodeId{2}, Term{7}, body};
+    PeerMessage back = round_trip(m);
+    const auto& rm = std::get<raft::Message>(back);
+    EXPECT_EQ(rm.term, Term{7});
+    EXPECT_EQ(rm.from, NodeId{1});
+    EXPECT_EQ(rm.body.index(), body.index()) << raft::message_type_name(body);
+  }
+  const auto append = std::get<raft::AppendRequest>(
+      std::get<raft::Message>(round_trip(raft::Message{NodeId{1}, NodeId{2}, Term{7}, bodies[2]}))
+          .body);
+  ASSERT_EQ(append.entries.size(), 2u);
+  EXPECT_EQ(append.entries[0].data, "{\"k\":1}");
+  EXPECT_EQ(append.entries[1].type, raft::EntryType::kNoop);
+  EXPECT_EQ(append.leader_commit, Index{3});
+}
+
+TEST(Wire, ForwardMessagesRoundTrip) {
+  ForwardRequest f{NodeId{3}, 42, Operation{Operation::Kind::kCas, 1, {}, 2, 3}};
+  auto back = std::get<ForwardRequest>(round_trip(f));
+  EXPECT_EQ(back.origin, NodeId{3});
+  EXPECT_EQ(back.seq, 42u);
+  EXPECT_EQ(back.op.kind, Operation::Kind::kCas);
+  EXPECT_EQ(back.op.from, 2);
+  auto rej = std::get<ForwardRejected>(round_trip(ForwardRejected{42, NodeId{2}}));
+  EXPECT_EQ(rej.leader, NodeId{2});
+}
+
+TEST(Wire, MalformedBodiesNameTheField) {
+  auto err = [](const json& body) {
+    auto r = decode_peer(body, NodeId{1}, NodeId{2});
+    return std::holds_alternative<DecodeError>(r) ? std::get<DecodeError>(r).what : "";
+  };
+  EXPECT_NE(err({{"type", "raft_vote"}, {"term", 1}}).find("pre_vote"), std::string::npos);
+  EXPECT_NE(err({{"type", "raft_vote"}, {"term", -1}, {"pre_vote", false},
+                 {"last_log_index", 0}, {"last_log_term", 0}})
+                .find("term"),
+            std::string::npos);
+  EXPECT_NE(err({{"type", "raft_append"}, {"term", 1}, {"prev_log_index", 0},
+                 {"prev_log_term", 0}, {"leader_commit", 0}, {"entries", {{1, 2}}}})
+                .find("entries"),
+            std::string::npos);
+  EXPECT_NE(err({{"type", "raft_heartbeat"}, {"term", "x"}}).find("term"), std::string::npos);
+  EXPECT_NE(err({{"type", "kv_forward"}, {"origin", 1}, {"seq", 1}, {"op", 5}}).find("op"),
+            std::string::npos);
+  EXPECT_NE(err({{"type", "raft_bogus"}, {"term", 1}}).find("raft_bogus"), std::string::npos);
+  EXPECT_FALSE(err(json::array()).empty());
+}
+
+TEST(Wire, ClientOperationsNeedTheirFields) {
+  auto r = decode_client_op({{"type", "cas"}, {"key", 1}, {"from", 1}});
+  ASSERT_TRUE(std::holds_alternative<DecodeError>(r));
+  EXPECT_NE(std::get<DecodeError>(r).what.find("'to'"), std::string::npos);
+  auto ok = decode_client_op({{"type", "write"}, {"key", "k"}, {"value", nullptr}});
+  ASSERT_TRUE(std::holds_alternative<Operation>(ok));
+  EXPECT_EQ(std::get<Operation>(ok).kind, Operation::Kind::kWrite);
+}
+
+}  // namespace
+}  // namespace kv
