@@ -40,11 +40,15 @@ std::string key_name(const std::string& key) { return key.empty() ? "(single obj
 
 std::string render_text(const History& h, const CheckResult& r, const ReportOptions& o) {
   std::string out;
-  std::size_t valid = 0;
+  std::size_t valid = 0, not_checked = 0;
   for (const KeyResult& k : r.keys) {
     if (k.verdict == Verdict::Linearizable) {
       ++valid;
       if (!o.list_valid_keys) continue;
+    }
+    if (k.not_checked) {
+      ++not_checked;
+      continue;
     }
     out += "  " + key_name(k.key) + ": " + std::string(to_string(k.verdict)) + " (" + std::to_string(k.ops) + " ops";
     if (k.skipped > 0) out += ", " + std::to_string(k.skipped) + " skipped";
@@ -54,6 +58,9 @@ std::string render_text(const History& h, const CheckResult& r, const ReportOpti
   }
   if (!o.list_valid_keys && valid > 0) {
     out += "  " + std::to_string(valid) + " of " + std::to_string(r.keys.size()) + " keys linearizable\n";
+  }
+  if (not_checked > 0) {
+    out += "  " + std::to_string(not_checked) + " keys not checked to the end: the check stopped at the first violation\n";
   }
   out += h.source + ": " + std::string(to_string(r.verdict)) + " (" + std::to_string(h.ops.size()) + " ops, " +
          std::to_string(r.keys.size()) + " keys, " + seconds_text(r.seconds) + ")\n";
@@ -74,6 +81,7 @@ nlohmann::json render_json(const History& h, const CheckResult& r, const ReportO
     json jk = {{"key", k.key}, {"verdict", std::string(to_string(k.verdict))}, {"valid", k.verdict == Verdict::Linearizable},
                {"ops", k.ops}, {"skipped", k.skipped}, {"seconds", k.seconds}, {"states", k.stats.memo_entries}};
     if (k.verdict == Verdict::Unknown) jk["reason"] = k.unknown_reason;
+    if (k.not_checked) jk["not_checked"] = true;
     if (k.violation) {
       const Violation& v = *k.violation;
       json prefix = json::array();

@@ -1,19 +1,21 @@
-// The set of operations linearized so far on the current search path, with an incremental
-// hash and a compact encoding — the first half of the memo key of Lowe's algorithm.
+// The set of operations linearized so far on the current search path, split in two parts:
+// the ops that returned ("ok" ops, which every linearization must contain) and the ops that
+// never returned ("info" ops, optional). The memo (memo_table.hpp) keys configurations by the
+// ok part and the model state, and compares info parts by inclusion.
 //
-// Hash: Zobrist hashing. Every op has a random 64-bit key and the set's hash is the XOR of
-// the keys of its members, so adding or removing an op costs one XOR instead of rehashing
-// the whole bitset (Porcupine rehashes on every lookup).
+// Hash: Zobrist hashing of the ok part. Every ok op has a random 64-bit key and the hash is
+// the XOR of the keys of the members, so adding or removing an op costs one XOR instead of
+// rehashing the whole bitset (Porcupine rehashes on every lookup).
 //
-// Encoding: the search indexes ok ops by call time first, then info ops. Along any search
-// path every ok op that returned before the current frontier is already linearized, so the
-// ok bits are "all ones, then a short ragged window, then zeros". The memo stores only the
-// window: [first not-full ok word, last non-zero ok word] plus the info words up to the last
-// non-zero one. A 10,000-op history then costs a few words per memo entry, not 157.
+// Encoding: the search indexes ok ops by call time. Along any search path every ok op that
+// returned before the current frontier is already linearized, so the ok bits are "all ones,
+// then a short ragged window, then zeros". The memo stores only the window: the first
+// not-full word's index, then the words up to the last non-zero one. A 10,000-op history
+// then costs a few words per memo entry, not 157. The info part is stored up to its last
+// non-zero word.
 #pragma once
 
 #include <algorithm>
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -29,25 +31,26 @@ inline std::uint64_t splitmix64(std::uint64_t x) {
 
 class LinearizedSet {
  public:
-  static constexpr std::size_t kHeaderWords = 2;
+  static constexpr std::size_t kOkHeaderWords = 1;
 
   // Ops [0, ok_count) returned; ops [ok_count, ok_count + info_count) never returned.
   LinearizedSet(std::size_t ok_count, std::size_t info_count, std::uint64_t seed = 0x5eed)
       : ok_words_((ok_count + 63) / 64),
         words_(ok_words_ + (info_count + 63) / 64, 0),
-        keys_(ok_count + info_count),
+        keys_(ok_count),
         last_ok_mask_(ok_count % 64 == 0 ? ~std::uint64_t{0} : (std::uint64_t{1} << (ok_count % 64)) - 1) {
     for (std::size_t i = 0; i < keys_.size(); ++i) keys_[i] = splitmix64(seed ^ (i * 0x2545f4914f6cdd1dULL));
   }
 
   bool test(std::uint32_t op) const { return (words_[op / 64] >> (op % 64)) & 1; }
-  std::uint64_t hash() const { return hash_; }
+  // Zobrist hash of the ok part.
+  std::uint64_t ok_hash() const { return hash_; }
 
   void set(std::uint32_t op) {
     const std::size_t w = op / 64;
     words_[w] |= std::uint64_t{1} << (op % 64);
-    hash_ ^= keys_[op];
     if (w < ok_words_) {
+      hash_ ^= keys_[op];
       ok_hi_ = std::max(ok_hi_, w + 1);
       while (ok_lo_ < ok_words_ && words_[ok_lo_] == full_mask(ok_lo_)) ++ok_lo_;
     } else {
@@ -58,8 +61,8 @@ class LinearizedSet {
   void reset(std::uint32_t op) {
     const std::size_t w = op / 64;
     words_[w] &= ~(std::uint64_t{1} << (op % 64));
-    hash_ ^= keys_[op];
     if (w < ok_words_) {
+      hash_ ^= keys_[op];
       ok_lo_ = std::min(ok_lo_, w);
       while (ok_hi_ > 0 && words_[ok_hi_ - 1] == 0) --ok_hi_;
     } else {
@@ -67,23 +70,38 @@ class LinearizedSet {
     }
   }
 
-  // Number of 64-bit words encode() writes.
-  std::size_t encoded_size() const { return kHeaderWords + ok_window() + info_hi_; }
-
-  void encode(std::uint64_t* out) const {
-    out[0] = ok_lo_;
-    out[1] = (std::uint64_t{ok_window()} << 32) | info_hi_;
-    out = std::copy_n(words_.begin() + static_cast<std::ptrdiff_t>(ok_lo_), ok_window(), out + 2);
-    std::copy_n(words_.begin() + static_cast<std::ptrdiff_t>(ok_words_), info_hi_, out);
+  // ---- ok part: canonical encoding (header word: first window word << 32 | window length)
+  std::size_t ok_encoded_size() const { return kOkHeaderWords + ok_window(); }
+  void encode_ok(std::uint64_t* out) const {
+    out[0] = (std::uint64_t{ok_lo_} << 32) | ok_window();
+    std::copy_n(words_.begin() + static_cast<std::ptrdiff_t>(ok_lo_), ok_window(), out + kOkHeaderWords);
+  }
+  bool ok_equals(const std::uint64_t* enc) const {
+    if (enc[0] != ((std::uint64_t{ok_lo_} << 32) | ok_window())) return false;
+    return std::equal(enc + kOkHeaderWords, enc + kOkHeaderWords + ok_window(),
+                      words_.begin() + static_cast<std::ptrdiff_t>(ok_lo_));
   }
 
-  // Whether `enc` (written by encode()) is this set. The encoding is canonical.
-  bool equals(const std::uint64_t* enc) const {
-    if (enc[0] != ok_lo_ || enc[1] != ((std::uint64_t{ok_window()} << 32) | info_hi_)) return false;
-    const std::uint64_t* p = enc + kHeaderWords;
-    return std::equal(p, p + ok_window(), words_.begin() + static_cast<std::ptrdiff_t>(ok_lo_)) &&
-           std::equal(p + ok_window(), p + ok_window() + info_hi_,
-                      words_.begin() + static_cast<std::ptrdiff_t>(ok_words_));
+  // ---- info part: words up to the last non-zero one
+  std::size_t info_size() const { return info_hi_; }
+  void encode_info(std::uint64_t* out) const {
+    std::copy_n(words_.begin() + static_cast<std::ptrdiff_t>(ok_words_), info_hi_, out);
+  }
+  // Whether the info set `enc` (of `size` words, canonical) is a subset of this one's.
+  bool info_includes(const std::uint64_t* enc, std::size_t size) const {
+    if (size > info_hi_) return false;
+    for (std::size_t i = 0; i < size; ++i) {
+      if (enc[i] & ~words_[ok_words_ + i]) return false;
+    }
+    return true;
+  }
+  // Whether this one's info set is a subset of `enc` (of `size` words).
+  bool info_included_in(const std::uint64_t* enc, std::size_t size) const {
+    if (info_hi_ > size) return false;
+    for (std::size_t i = 0; i < info_hi_; ++i) {
+      if (words_[ok_words_ + i] & ~enc[i]) return false;
+    }
+    return true;
   }
 
  private:
@@ -92,7 +110,7 @@ class LinearizedSet {
 
   std::size_t ok_words_;
   std::vector<std::uint64_t> words_;  // ok words, then info words
-  std::vector<std::uint64_t> keys_;   // Zobrist key per op
+  std::vector<std::uint64_t> keys_;   // Zobrist key per ok op
   std::uint64_t last_ok_mask_;
   std::uint64_t hash_ = 0;
   std::size_t ok_lo_ = 0;    // first ok word that is not full

@@ -285,7 +285,7 @@ bool Searcher<M>::try_linearize(std::uint32_t op, bool forced) {
     if (!read_only_[op] && !(*next == model_.dead()) && reach_->unobservable(*next, op)) next = model_.dead();
   }
   set_.set(op);
-  const std::uint64_t hash = set_.hash() ^ splitmix64(static_cast<std::uint64_t>(model_.hash(*next)));
+  const std::uint64_t hash = set_.ok_hash() ^ splitmix64(static_cast<std::uint64_t>(model_.hash(*next)));
   const auto inserted = memo_.insert(set_, hash, *next);
   if (inserted != MemoTable<State>::Insert::Added) {
     set_.reset(op);
