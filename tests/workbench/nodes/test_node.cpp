@@ -15,6 +15,8 @@
 //   wrong-type like forward, but answers write with read_ok.
 //   bad-dest   like forward, but sends one message to a node that does not exist.
 //   long-line  like forward, but prints a 2 MiB line on stdout after init.
+//   proxy      correct lin-kv through Maelstrom's lin-kv service: each request is passed to
+//              the service and its reply passed back (Maelstrom's lin_kv_proxy demo).
 // --pid-dir DIR writes DIR/<node id>.pid once init arrives (tests use it to look for orphans).
 #include <unistd.h>
 
@@ -108,6 +110,14 @@ struct Node {
       reply(msg, r);
       return;
     }
+    if (mode == "proxy") {
+      const std::int64_t mid = next_msg_id++;
+      forwarded[mid] = msg;
+      json req = body;
+      req["msg_id"] = mid;
+      send("lin-kv", req);
+      return;
+    }
     if (id == leader()) {
       reply(msg, apply(body));
       return;
@@ -123,6 +133,16 @@ struct Node {
     const std::string src = msg["src"];
     if (type == "init") return on_init(msg);
     if (!src.empty() && src[0] == 'c') return on_client(msg);
+    if (src == "lin-kv") {
+      auto it = forwarded.find(body["in_reply_to"].get<std::int64_t>());
+      if (it == forwarded.end()) return;
+      json resp = body;
+      resp.erase("in_reply_to");
+      resp.erase("msg_id");
+      reply(it->second, resp);
+      forwarded.erase(it);
+      return;
+    }
     if (type == "replicate") {
       kv[body["key"].dump()] = body["value"];
     } else if (type == "fwd") {

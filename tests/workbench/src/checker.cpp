@@ -39,7 +39,7 @@ std::vector<OpPair> pair_client_ops(const History& h) {
 
 namespace {
 
-std::vector<KeyVerdict> check_lin_kv(const History& h, const std::vector<OpPair>& pairs) {
+RegisterCheck check_lin_kv(const History& h, const std::vector<OpPair>& pairs, double timeout_s) {
   std::map<std::string, std::vector<RegisterOp>> by_key;
   std::vector<std::string> order;
   for (const auto& p : pairs) {
@@ -60,9 +60,9 @@ std::vector<KeyVerdict> check_lin_kv(const History& h, const std::vector<OpPair>
     if (!by_key.count(key)) order.push_back(key);
     by_key[key].push_back(std::move(r));
   }
-  std::vector<KeyVerdict> out;
-  for (const auto& key : order) out.push_back(check_register_key(key, by_key[key]));
-  return out;
+  std::vector<KeyOps> keys;
+  for (const auto& key : order) keys.push_back({key, std::move(by_key[key])});
+  return check_registers(keys, timeout_s);
 }
 
 std::vector<std::string> check_echo(const History& h, const std::vector<OpPair>& pairs) {
@@ -116,7 +116,9 @@ Verdict judge(const RunResult& run) {
                         std::to_string(*run.options.availability));
   }
   if (run.options.workload == WorkloadKind::LinKv) {
-    v.keys = check_lin_kv(run.history, pairs);
+    RegisterCheck rc = check_lin_kv(run.history, pairs, run.options.check_timeout_s);
+    v.keys = std::move(rc.keys);
+    v.checker_report = std::move(rc.text_report);
     v.workload = Validity::Valid;
     for (const auto& k : v.keys) {
       v.workload = merge(v.workload, k.valid);

@@ -42,6 +42,7 @@ struct Verdict {
   Validity valid = Validity::Unknown;
   Validity workload = Validity::Unknown;
   std::vector<KeyVerdict> keys;            // lin-kv
+  std::string checker_report;              // lin-kv: the linearizability checker's own text
   std::vector<std::string> echo_errors;    // echo
   Validity stats = Validity::Unknown;
   std::map<std::string, FStats> by_f;

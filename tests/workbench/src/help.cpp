@@ -40,13 +40,16 @@ Options (Maelstrom's names and defaults):
 
 Workbench-only options:
   --init-timeout S         how long a node may take to answer init (default 10, as Maelstrom)
+  --check-timeout S        stop the linearizability search after S seconds (default 300;
+                           0 = never); keys not decided by then are unknown
   --reads-on-all-keys      give every lin-kv key n reader threads; Maelstrom's generator
                            only gives readers to the keys of the first 2n client threads
   --no-progress            no live progress line
 
 Outputs (in DIR/<time>/): results.json, history.edn (Maelstrom's format), report.html
 (latency and throughput plots with fault periods shaded, per-key verdicts, offending
-operations), node-logs/<node>.log (each node's stderr), workbench.log.
+operations), node-logs/<node>.log (each node's stderr), workbench.log, and for lin-kv
+lincheck.txt (the checker's own report).
 
 Exit status: 0 valid, 1 invalid, 2 unknown (e.g. the checker gave up, or interrupted),
 254 bad arguments, 255 internal error.

@@ -1,5 +1,6 @@
-// The one place that knows the linearizability checker (tests/lincheck): one key's
-// operations in, a verdict out. Everything else in the workbench stays checker-agnostic.
+// The one place that knows the linearizability checker (tests/lincheck): each key's
+// operations in, a verdict per key out. Everything else in the workbench stays
+// checker-agnostic. Built without lincheck_lib, every key is judged unknown.
 #pragma once
 
 #include <string>
@@ -26,7 +27,18 @@ struct RegisterOp {
   Nanos ret = 0;                     // meaningless for Info
 };
 
-// Checks the operations against a compare-and-set register that starts empty.
-KeyVerdict check_register_key(const std::string& key, const std::vector<RegisterOp>& ops);
+struct KeyOps {
+  std::string key;
+  std::vector<RegisterOp> ops;
+};
+
+struct RegisterCheck {
+  std::vector<KeyVerdict> keys;  // in the order given
+  std::string text_report;       // the checker's own report, for lincheck.txt ("" if none)
+};
+
+// Checks every key against a compare-and-set register that starts empty (Maelstrom's model);
+// past timeout_s (0: no limit) the keys not yet decided are unknown.
+RegisterCheck check_registers(const std::vector<KeyOps>& keys, double timeout_s);
 
 }  // namespace workbench

@@ -155,6 +155,13 @@ const std::map<std::string, Handler>& value_options() {
          r.o.test_count = static_cast<int>(*n);
          return std::string();
        }},
+      {"--check-timeout",
+       [](Raw& r, const std::string& v) {
+         auto d = parse_double(v);
+         if (!d || *d < 0) return "--check-timeout must be a non-negative number of seconds, got '" + v + "'";
+         r.o.check_timeout_s = *d;
+         return std::string();
+       }},
       {"--init-timeout",
        [](Raw& r, const std::string& v) { return positive_seconds(r.o.init_timeout_s, v, "--init-timeout"); }},
   };
@@ -226,7 +233,7 @@ std::string check_bin(Options& o) {
 // Splits "--name=value" into name and value.
 std::pair<std::string, std::optional<std::string>> split_eq(const std::string& arg) {
   auto eq = arg.find('=');
-  if (arg.rfind("--", 0) != 0 || eq == std::string::npos) return {arg, std::nullopt};
+  if (arg.empty() || arg[0] != '-' || eq == std::string::npos) return {arg, std::nullopt};
   return {arg.substr(0, eq), arg.substr(eq + 1)};
 }
 

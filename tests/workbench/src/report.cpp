@@ -51,7 +51,7 @@ std::string latency_plot(const RunResult& run, double x_max) {
 
 std::string throughput_plot(const RunResult& run, double x_max) {
   const double bucket = std::max(1.0, std::ceil(x_max / 60));
-  const auto n = static_cast<std::size_t>(std::ceil(x_max / bucket)) + 1;
+  const auto n = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(x_max / bucket - 1e-9)));
   std::vector<std::vector<double>> counts(3, std::vector<double>(n, 0));
   for (const auto& p : latency_points(run)) {
     const std::size_t s = p.outcome == OpType::Ok ? 0 : p.outcome == OpType::Fail ? 1 : 2;

@@ -84,6 +84,7 @@ ordered_json options_json(const Options& o) {
           {"nemesis_interval", o.nemesis_interval_s},
           {"availability", o.availability ? ordered_json(*o.availability) : ordered_json()},
           {"init_timeout", o.init_timeout_s},
+          {"check_timeout", o.check_timeout_s},
           {"reads_on_all_keys", o.reads_on_all_keys}};
 }
 
@@ -236,6 +237,7 @@ std::string write_outputs(const RunResult& run, const Verdict& v) {
   write_history_edn(history, run.history);
   std::ofstream report(dir / "report.html");
   report << report_html(run, v);
+  if (!v.checker_report.empty()) std::ofstream(dir / "lincheck.txt") << v.checker_report;
   if (!results || !history || !report) return "could not write the results into " + dir.string();
   return "";
 }
