@@ -46,6 +46,11 @@ void Progress::on_sent(Index last, std::size_t entry_count) {
   }
 }
 
+void Progress::on_heartbeat_response() {
+  probe_sent_ = false;
+  if (state_ == ProgressState::kReplicate && inflights_.full()) inflights_.free_first();
+}
+
 bool Progress::maybe_update(Index n) {
   bool updated = false;
   if (match_ < n) {

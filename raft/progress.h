@@ -25,6 +25,9 @@ class Inflights {
   void add(Index last) { last_indexes_.push_back(last); }
   /// The follower acknowledged everything up to `upto`: those messages have landed.
   void free_up_to(Index upto);
+  void free_first() {
+    if (!last_indexes_.empty()) last_indexes_.pop_front();
+  }
   void reset() { last_indexes_.clear(); }
 
  private:
@@ -62,8 +65,11 @@ class Progress {
   /// current probe), which must be ignored.
   bool maybe_decrease_to(Index rejected, Index hint_next_probe);
 
-  /// A heartbeat reply proves the follower is reachable: allow the next probe.
-  void on_heartbeat_response() { probe_sent_ = false; }
+  /// A heartbeat reply proves the follower is reachable: allow the next probe, and in
+  /// Replicate free one slot of a full window -- if the in-flight appends were lost (a
+  /// partition that healed), nothing would ever free it and the follower would starve.
+  /// The next append then either lands or is rejected, which falls back to Probe.
+  void on_heartbeat_response();
 
   /// Check-quorum bookkeeping (§6.2 of the thesis): heard from within the last timeout?
   bool recent_active = false;

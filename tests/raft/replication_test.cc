@@ -180,6 +180,25 @@ TEST(Replication, InflightWindowBoundsUnackedAppends) {
   EXPECT_TRUE(l.progress(NodeId{2})->is_paused());
 }
 
+// Regression: if every in-flight append to a follower is lost, heartbeat replies reopen
+// the window, so the follower catches up once the network heals instead of starving.
+TEST(Replication, FollowerCatchesUpAfterAWholeWindowOfAppendsWasLost) {
+  Cluster c(3, 4, [](Config& cfg) {
+    manual(cfg);
+    cfg.max_entries_per_msg = 1;
+    cfg.max_inflight_msgs = 2;
+  });
+  c.elect(NodeId{1});
+  c.cut(NodeId{1}, NodeId{3});
+  for (int i = 0; i < 6; ++i) c.propose(NodeId{1}, "p" + std::to_string(i));
+  c.deliver_all();
+  ASSERT_TRUE(c.node(NodeId{1}).progress(NodeId{3})->is_paused());
+  c.heal();
+  c.run(10);
+  EXPECT_EQ(c.node(NodeId{3}).log().applied(), c.node(NodeId{1}).log().applied());
+  EXPECT_EQ(c.state(NodeId{3}).applied.size(), c.state(NodeId{1}).applied.size());
+}
+
 // A follower in Probe state gets one append at a time.
 TEST(Replication, ProbeSendsOneAppendAtATime) {
   Progress pr(Index{5}, 8);
