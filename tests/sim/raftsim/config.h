@@ -1,0 +1,70 @@
+// Everything a simulated run depends on. Two runs with equal SimConfigs are identical,
+// event for event: the seed drives every random choice, the schedule every fault.
+#pragma once
+
+#include <cstdint>
+
+#include "raft/planted_bugs.h"
+#include "raftsim/latency.h"
+#include "raftsim/schedule.h"
+#include "raftsim/time.h"
+
+namespace raftsim {
+
+class Timeline;
+
+struct ClusterConfig {
+  int nodes = 5;
+  /// Virtual time between two ticks of one node (each node ticks at its own phase).
+  Micros tick = millis(10);
+  int election_tick = 10;
+  int heartbeat_tick = 2;
+  bool pre_vote = true;
+  bool check_quorum = true;
+  int leader_wait_ticks = 20;
+  int request_timeout_ticks = 100;
+  /// Honoured only when the simulator is linked with raft_planted_bugs (raftsim_planted).
+  raft::PlantedBugs bugs;
+};
+
+struct WorkloadConfig {
+  int clients = 5;
+  /// All clients together, on average (each client thinks for an exponential time).
+  double ops_per_sec = 100;
+  /// Few keys and few values, so that reads and cas meet each other's writes.
+  int keys = 3;
+  int values = 5;
+  int read_percent = 40;
+  int write_percent = 30;  // the rest are cas
+  /// A client gives up on a request after this long (the op is then indefinite).
+  Micros timeout = millis(500);
+  /// One-way latency between a client and a node. Client links are never cut or lossy
+  /// (as in Maelstrom, partitions are between nodes).
+  Latency latency = Latency::uniform(millis(1), millis(3));
+};
+
+struct CheckConfig {
+  /// Observe a node's invariants after every k-th event it handles (1: every event).
+  int observe_every = 1;
+  /// Pairwise Log Matching over all live nodes this often (and at the end).
+  Micros log_matching_every = seconds(1);
+  /// Liveness bound: after the faults end, a leader everyone follows within this many
+  /// election timeouts (election_tick × tick).
+  int leader_within_timeouts = 10;
+};
+
+struct SimConfig {
+  std::uint64_t seed = 1;
+  ClusterConfig cluster;
+  /// One-way latency between nodes, drawn per message (reordering follows).
+  Latency latency = Latency::uniform(millis(1), millis(10));
+  WorkloadConfig workload;
+  Schedule schedule;
+  /// Total virtual time; should leave time after schedule.end for recovery.
+  Micros duration = seconds(5);
+  CheckConfig checks;
+  /// Optional narration (not owned).
+  Timeline* timeline = nullptr;
+};
+
+}  // namespace raftsim

@@ -1,0 +1,37 @@
+#include "raftsim/node.h"
+
+namespace raftsim {
+
+void SimNode::start(const kv::ServiceConfig& config) {
+  ++incarnation_;
+  kv::ServiceConfig c = config;
+  c.incarnation = incarnation_;
+  next_seq_ = (incarnation_ << 32) + 1;
+  storage_.restart();
+  service_ = std::make_unique<kv::Service>(std::move(c), storage_, *this);
+  applied_seen = raft::Index{0};
+  last_role = raft::Role::kFollower;
+  last_term = service_->raft().term();
+  last_leader = raft::kNoNode;
+  paused = false;
+  deferred.clear();
+}
+
+void SimNode::crash() {
+  service_.reset();
+  storage_.restart();  // drop the ghost: only what was durable remains
+  paused = false;
+  deferred.clear();
+}
+
+void SimNode::send(raft::NodeId to, kv::PeerMessage message) {
+  if (storage_.crashed()) return;  // the process is already dead
+  env_.node_sends(id_, static_cast<int>(to.value()), std::move(message));
+}
+
+void SimNode::respond(kv::ClientHandle client, const kv::Result& result) {
+  if (storage_.crashed()) return;
+  env_.node_responds(id_, client, result);
+}
+
+}  // namespace raftsim

@@ -1,0 +1,76 @@
+// One simulated node: its storage (which survives crashes) and, while it is up, a
+// kv::Service -- the same lin-kv logic the Maelstrom node runs -- over a raft::Raft.
+// SimNode is the Service's Host: what the Service sends or answers goes back to the
+// simulator, except after the node died inside a persist (see SimStorage), when it is
+// silently discarded.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+
+#include "kv/service.h"
+#include "raft/raft.h"
+#include "raftsim/events.h"
+#include "raftsim/sim_storage.h"
+
+namespace raftsim {
+
+/// What a node's Host calls reach: the simulator.
+class NodeEnvironment {
+ public:
+  virtual ~NodeEnvironment() = default;
+  virtual void node_sends(int from, int to, kv::PeerMessage message) = 0;
+  virtual void node_responds(int node, kv::ClientHandle client, const kv::Result& result) = 0;
+};
+
+class SimNode final : public kv::Host {
+ public:
+  SimNode(int id, NodeEnvironment& env) : id_(id), env_(env) {}
+
+  /// Starts (or restarts) the service on this node's storage with a new incarnation.
+  void start(const kv::ServiceConfig& config);
+  /// Loses all volatile state: the service, anything armed, messages waiting for it.
+  void crash();
+
+  [[nodiscard]] int id() const { return id_; }
+  [[nodiscard]] bool up() const { return service_ != nullptr; }
+  /// Died inside a persist during the current event (the simulator then calls crash()).
+  [[nodiscard]] bool died_in_persist() const { return storage_.crashed(); }
+  [[nodiscard]] kv::Service& service() { return *service_; }
+  [[nodiscard]] const raft::Raft& raft() const { return service_->raft(); }
+  [[nodiscard]] SimStorage& storage() { return storage_; }
+  [[nodiscard]] const SimStorage& storage() const { return storage_; }
+  [[nodiscard]] std::uint64_t incarnation() const { return incarnation_; }
+
+  /// The request number the service will give the next client request. kv::Service
+  /// numbers requests (incarnation << 32) + 1, + 2, ...; the simulator mirrors that to
+  /// find a client's command in the log, and the durability check verifies the match.
+  std::uint64_t take_request_seq() { return next_seq_++; }
+
+  // Pause: the node neither ticks nor handles anything; events for it wait here.
+  bool paused = false;
+  std::deque<EventBody> deferred;
+
+  /// The highest index whose apply the invariant checker has seen (per incarnation).
+  raft::Index applied_seen;
+  /// For the timeline: what the node looked like after its last event.
+  raft::Role last_role = raft::Role::kFollower;
+  raft::Term last_term;
+  raft::NodeId last_leader;
+  std::uint64_t events = 0;
+
+  // kv::Host
+  void send(raft::NodeId to, kv::PeerMessage message) override;
+  void respond(kv::ClientHandle client, const kv::Result& result) override;
+
+ private:
+  int id_;
+  NodeEnvironment& env_;
+  SimStorage storage_;
+  std::unique_ptr<kv::Service> service_;
+  std::uint64_t incarnation_ = 0;
+  std::uint64_t next_seq_ = 1;
+};
+
+}  // namespace raftsim

@@ -1,0 +1,97 @@
+// A fault schedule: what goes wrong, and when. Times are virtual and absolute; at `end`
+// every fault stops (partitions heal, crashed nodes restart, paused nodes resume, the
+// network stops losing and duplicating) and the cluster must recover.
+//
+// A schedule has a text form, one fault per line (or separated by ';'), which showValue
+// prints for RapidCheck and `raftsim --schedule` reads back, so a shrunk counterexample
+// can be replayed with a full timeline:
+//   350ms partition halves 7     # {1,3} | {2,4,5}   (text after '#' is a comment)
+//   900ms heal
+//   1.2s crash 3                 # "all" instead of a node id: every node at once
+//   1.2s crash-at-persist 2 term # crash inside node 2's next persist of a new term/vote
+//   1.3s restart 3
+//   1.4s pause 4
+//   1.9s resume 4
+//   2s network loss=0.1 dup=0.05
+//   3s end
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "raftsim/partition.h"
+#include "raftsim/rng.h"
+#include "raftsim/time.h"
+
+namespace raftsim {
+
+/// Which persist call a crash-at-persist fault dies in.
+enum class PersistPoint {
+  kAny,         // the next persist that writes anything
+  kTermOrVote,  // the next persist whose hard state changes the term or the vote
+};
+
+struct Fault {
+  enum class Kind {
+    kPartition,       // replace the current cuts by `partition`
+    kHeal,            // remove all cuts
+    kCrash,           // lose all volatile state now; storage survives
+    kCrashAtPersist,  // crash inside the node's next qualifying persist (see SimStorage)
+    kRestart,         // a crashed node comes back from its storage
+    kPause,           // stop ticking and processing; messages to it wait
+    kResume,
+    kNetwork,         // from now on drop / duplicate each message with these odds
+  };
+  Micros at = 0;
+  Kind kind = Kind::kHeal;
+  int node = 0;  // crash, restart, pause, resume, crash-at-persist: 1..n, or 0 for all
+  Partition partition;
+  PersistPoint persist_point = PersistPoint::kAny;
+  double loss = 0;
+  double dup = 0;
+};
+
+struct Schedule {
+  std::vector<Fault> faults;  // applied in time order (ties: in list order)
+  Micros end = 0;             // the end of all faults
+
+  /// The faults sorted by time, stable.
+  [[nodiscard]] std::vector<Fault> in_time_order() const;
+};
+
+const char* kind_name(Fault::Kind k);
+/// One line of the text form; `nodes` lets a partition show its groups as a comment.
+std::string describe(const Fault& f, int nodes);
+std::string describe(const Schedule& s, int nodes);
+/// Parses the text form. On error: nullopt and `error` says which line and why.
+std::optional<Schedule> parse_schedule(std::string_view text, std::string& error);
+
+/// For RapidCheck's counterexample output (found by argument-dependent lookup). Prints
+/// groups for 5 nodes; the CLI prints them for the real size.
+void showValue(const Schedule& s, std::ostream& os);
+
+/// Which kinds of faults a random schedule may contain.
+struct FaultMix {
+  bool partition = false;
+  bool crash = false;    // crash/restart of single nodes, minorities and all nodes at once
+  bool persist = false;  // crash inside a persist call
+  bool pause = false;
+  bool loss = false;
+  bool dup = false;
+
+  static FaultMix all() { return {true, true, true, true, true, true}; }
+  [[nodiscard]] bool any() const { return partition || crash || persist || pause || loss || dup; }
+  /// "partition,crash,pause,loss,dup,persist" or "none".
+  [[nodiscard]] std::string describe() const;
+  /// Comma-separated kinds, "all" or "none".
+  static std::optional<FaultMix> parse(std::string_view text);
+};
+
+/// A random schedule over [0, end): roughly one fault episode per `mean_gap`, each a
+/// fault and (usually) its repair.
+Schedule random_schedule(const FaultMix& mix, int nodes, Micros end, Micros mean_gap, Rng& rng);
+
+}  // namespace raftsim

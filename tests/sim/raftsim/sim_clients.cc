@@ -1,0 +1,85 @@
+// The workload: concurrent clients, each with one request in flight, against random
+// nodes, with a timeout. Client links have latency but are never cut or lossy.
+#include "raftsim/simulator.h"
+
+namespace raftsim {
+
+kv::Operation Simulator::random_operation() {
+  const WorkloadConfig& w = config_.workload;
+  kv::Operation op;
+  const std::int64_t dice = rng_.uniform(0, 99);
+  op.kind = dice < w.read_percent                     ? kv::Operation::Kind::kRead
+            : dice < w.read_percent + w.write_percent ? kv::Operation::Kind::kWrite
+                                                      : kv::Operation::Kind::kCas;
+  op.key = rng_.uniform(0, w.keys - 1);
+  if (op.kind == kv::Operation::Kind::kWrite) op.value = rng_.uniform(0, w.values - 1);
+  if (op.kind == kv::Operation::Kind::kCas) {
+    op.from = rng_.uniform(0, w.values - 1);
+    op.to = rng_.uniform(0, w.values - 1);
+  }
+  return op;
+}
+
+void Simulator::client_next(int client) {
+  Client& c = clients_[static_cast<std::size_t>(client)];
+  ClientOp op;
+  op.process = c.process;
+  op.client = client;
+  op.node = static_cast<int>(rng_.uniform(1, config_.cluster.nodes));
+  op.op = random_operation();
+  op.call = now_;
+  const std::size_t index = ops_.size();
+  ops_.push_back(std::move(op));
+  c.current = index;
+  queue_.push(now_ + config_.workload.latency.sample(rng_), RequestEvent{index});
+  queue_.push(now_ + config_.workload.timeout, TimeoutEvent{index});
+}
+
+void Simulator::request_arrives(std::size_t index) {
+  ClientOp& op = ops_[index];
+  SimNode& n = node(op.node);
+  if (!n.up()) return;  // lost with the node; the client will time out
+  if (n.paused) {
+    n.deferred.emplace_back(RequestEvent{index});
+    return;
+  }
+  op.seq = n.take_request_seq();
+  n.service().handle_client(index, op.op);
+  after_event(n);
+}
+
+void Simulator::node_responds(int node, kv::ClientHandle client, const kv::Result& result) {
+  (void)node;
+  queue_.push(now_ + config_.workload.latency.sample(rng_), ResponseEvent{client, result});
+}
+
+void Simulator::response_arrives(ResponseEvent& e) {
+  ClientOp& op = ops_[e.op];
+  Client& c = clients_[static_cast<std::size_t>(op.client)];
+  if (c.current != e.op) return;  // the client already gave up on it
+  op.result = std::move(e.result);
+  op.ret = now_;
+  note("client " + describe(op) + " (" + format_duration(op.ret - op.call) + ")");
+  client_done(e.op);
+}
+
+void Simulator::client_timeout(std::size_t index) {
+  ClientOp& op = ops_[index];
+  Client& c = clients_[static_cast<std::size_t>(op.client)];
+  if (c.current != index) return;  // answered in time
+  note("client " + describe(op));
+  // An indefinite op stays open forever, so this process may not issue another one.
+  c.process = next_process_++;
+  client_done(index);
+}
+
+void Simulator::client_done(std::size_t index) {
+  const int client = ops_[index].client;
+  Client& c = clients_[static_cast<std::size_t>(client)];
+  c.current.reset();
+  const double gap = static_cast<double>(config_.workload.clients) * kSecond /
+                     std::max(0.001, config_.workload.ops_per_sec);
+  queue_.push(now_ + 1 + static_cast<Micros>(rng_.exponential(gap)), ClientEvent{client});
+}
+
+}  // namespace raftsim

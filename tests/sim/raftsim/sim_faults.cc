@@ -1,0 +1,93 @@
+// Carrying out the fault schedule, and the end of all faults.
+#include "raftsim/simulator.h"
+
+namespace raftsim {
+
+std::vector<SimNode*> Simulator::targets(int id) {
+  std::vector<SimNode*> out;
+  for (auto& n : nodes_) {
+    if (id == 0 || n->id() == id) out.push_back(n.get());
+  }
+  return out;
+}
+
+void Simulator::apply_fault(const Fault& f) {
+  if (faults_over_) return;
+  note("FAULT " + describe(f, config_.cluster.nodes));
+  switch (f.kind) {
+    case Fault::Kind::kPartition: cuts_ = make_cuts(f.partition, config_.cluster.nodes); break;
+    case Fault::Kind::kHeal: cuts_ = Cuts{}; break;
+    case Fault::Kind::kNetwork:
+      loss_ = f.loss;
+      dup_ = f.dup;
+      break;
+    case Fault::Kind::kCrash:
+      for (SimNode* n : targets(f.node)) crash(*n, "crashed");
+      break;
+    case Fault::Kind::kCrashAtPersist:
+      for (SimNode* n : targets(f.node)) {
+        if (n->up()) n->storage().arm(f.persist_point);
+      }
+      break;
+    case Fault::Kind::kRestart:
+      for (SimNode* n : targets(f.node)) restart(*n);
+      break;
+    case Fault::Kind::kPause:
+      for (SimNode* n : targets(f.node)) pause(*n);
+      break;
+    case Fault::Kind::kResume:
+      for (SimNode* n : targets(f.node)) resume(*n);
+      break;
+  }
+}
+
+void Simulator::end_faults() {
+  note("END OF FAULTS: heal, clean network, restart and resume every node");
+  faults_over_ = true;
+  cuts_ = Cuts{};
+  loss_ = dup_ = 0;
+  for (auto& n : nodes_) {
+    if (n->up()) n->storage().arm_cancel();
+    restart(*n);
+    resume(*n);
+  }
+}
+
+void Simulator::crash(SimNode& n, const char* how) {
+  if (!n.up()) return;
+  ++stats_.crashes;
+  note("n" + std::to_string(n.id()) + " " + how);
+  n.crash();
+}
+
+void Simulator::restart(SimNode& n) {
+  if (n.up()) return;
+  ++stats_.restarts;
+  kv::ServiceConfig sc = service_config(n.id());
+  sc.raft.seed = rng_.next() | 1;
+  n.start(sc);
+  checker_.observe_restart(raft::NodeId{static_cast<std::uint64_t>(n.id())});
+  note("n" + std::to_string(n.id()) + " restarted (incarnation " +
+       std::to_string(n.incarnation()) + ", term " + std::to_string(n.raft().term().value()) +
+       ", log " + std::to_string(n.raft().log().last_index().value()) + ")");
+  observe(n);
+}
+
+void Simulator::pause(SimNode& n) {
+  if (!n.up() || n.paused) return;
+  n.paused = true;
+  note("n" + std::to_string(n.id()) + " paused");
+}
+
+void Simulator::resume(SimNode& n) {
+  if (!n.paused) return;
+  n.paused = false;
+  note("n" + std::to_string(n.id()) + " resumed with " + std::to_string(n.deferred.size()) +
+       " waiting events");
+  // What arrived meanwhile is handled now, in arrival order (partitions are re-checked).
+  std::deque<EventBody> waiting;
+  waiting.swap(n.deferred);
+  for (EventBody& body : waiting) queue_.push(now_, std::move(body));
+}
+
+}  // namespace raftsim

@@ -1,0 +1,145 @@
+// Watching the run: the invariant checker after every event a node handles, role changes
+// for the timeline, the stable leader after the faults end, and the final checks.
+#include <limits>
+
+#include "kv/command.h"
+#include "raftsim/simulator.h"
+
+namespace raftsim {
+
+void Simulator::after_event(SimNode& n) {
+  if (n.died_in_persist()) {
+    // Everything the node did after the dropped persist was discarded as it happened;
+    // its state past that point never existed, so it is not observed either.
+    ++stats_.persist_crashes;
+    crash(n, "died inside a persist (that write is lost)");
+    return;
+  }
+  ++n.events;
+  observe(n);
+  note_role_change(n);
+  if (faults_over_ && !stable_leader_at_) check_stable_leader();
+}
+
+void Simulator::observe(SimNode& n) {
+  const raft::Raft& r = n.raft();
+  const raft::NodeId id = r.id();
+  for (raft::Index i = n.applied_seen.next(); i <= r.log().applied(); i = i.next()) {
+    checker_.observe_applied(id, r.log().entry_at(i));
+  }
+  n.applied_seen = std::max(n.applied_seen, r.log().applied());
+  const int every = std::max(1, config_.checks.observe_every);
+  if (every == 1 || n.events % static_cast<std::uint64_t>(every) == 0 || r.is_leader()) {
+    ++stats_.observations;
+    checker_.observe(r);
+  }
+}
+
+void Simulator::note_role_change(SimNode& n) {
+  const raft::Raft& r = n.raft();
+  if (r.role() == n.last_role && r.term() == n.last_term && r.leader() == n.last_leader) return;
+  n.last_role = r.role();
+  n.last_term = r.term();
+  n.last_leader = r.leader();
+  if (r.is_leader() && leaders_seen_.emplace(n.id(), r.term().value()).second) {
+    ++stats_.elections_won;
+  }
+  if (config_.timeline == nullptr) return;
+  std::string text = "n" + std::to_string(n.id()) + " " + raft::role_name(r.role()) + " term " +
+                     std::to_string(r.term().value());
+  if (!r.is_leader() && !r.leader().is_none()) text += ", follows n" + std::to_string(r.leader().value());
+  if (r.is_leader()) text += "  <== LEADER";
+  note(text);
+}
+
+void Simulator::check_stable_leader() {
+  const raft::Raft* leader = nullptr;
+  for (auto& n : nodes_) {
+    if (!n->up() || n->paused) return;
+    if (n->raft().is_leader()) {
+      if (leader != nullptr) return;
+      leader = &n->raft();
+    }
+  }
+  if (leader == nullptr) return;
+  for (auto& n : nodes_) {
+    if (n->raft().leader() != leader->id() || n->raft().term() != leader->term()) return;
+  }
+  stable_leader_at_ = now_;
+  note("stable leader n" + std::to_string(leader->id().value()) + " (term " +
+       std::to_string(leader->term().value()) + "), " +
+       format_duration(now_ - config_.schedule.end) + " after the faults ended");
+}
+
+void Simulator::check_log_matching() {
+  std::vector<const raft::Raft*> live;
+  for (auto& n : nodes_) {
+    if (n->up()) live.push_back(&n->raft());
+  }
+  checker_.check_log_matching(live);
+}
+
+void Simulator::finish(SimResult& r) {
+  check_log_matching();
+  r.seed = config_.seed;
+  r.end = now_;
+  r.stats = stats_;
+  r.history = ops_;
+  r.safety = checker_.violations();
+  r.safety.insert(r.safety.end(), sim_violations_.begin(), sim_violations_.end());
+  check_liveness(r);
+  check_durability(r);
+}
+
+void Simulator::check_liveness(SimResult& r) {
+  LivenessEvidence& l = r.liveness;
+  l.faults_end = config_.schedule.end;
+  l.bound = static_cast<Micros>(config_.checks.leader_within_timeouts) *
+            config_.cluster.election_tick * config_.cluster.tick;
+  l.stable_leader_at = stable_leader_at_;
+  l.checked = config_.duration >= l.faults_end + l.bound + config_.workload.timeout;
+  if (!stable_leader_at_) return;
+  for (const ClientOp& op : ops_) {
+    if (op.call < *stable_leader_at_ || op.call + config_.workload.timeout > config_.duration) continue;
+    if (!op.completed()) l.stuck_ops.push_back(describe(op) + " (called at " + format_time(op.call) + ")");
+  }
+}
+
+void Simulator::check_durability(SimResult& r) {
+  // The committed log of the node that committed most: every committed log is a prefix
+  // of it (State Machine Safety, checked separately), and every acknowledged write was
+  // applied -- hence committed, and its commit persisted -- on its origin node.
+  const SimStorage* best = nullptr;
+  for (auto& n : nodes_) {
+    if (best == nullptr || n->storage().durable().hard_state().commit > best->durable().hard_state().commit) {
+      best = &n->storage();
+    }
+  }
+  std::map<std::pair<std::uint64_t, std::uint64_t>, kv::Operation> committed;
+  const raft::Index commit = best->durable().hard_state().commit;
+  if (commit.value() > 0) {
+    for (const raft::Entry& e : best->durable().entries(raft::Index{1}, commit.next(),
+                                                        std::numeric_limits<std::size_t>::max())) {
+      if (e.type != raft::EntryType::kNormal) continue;
+      if (auto cmd = kv::decode_command(e.data.view())) {
+        committed.emplace(std::make_pair(cmd->origin.value(), cmd->seq), cmd->op);
+      }
+    }
+  }
+  for (const ClientOp& op : ops_) {
+    if (!op.is_write() || !op.ok()) continue;
+    auto it = committed.find({static_cast<std::uint64_t>(op.node), op.seq});
+    if (it == committed.end()) {
+      r.durability.push_back("lost acknowledged write: " + describe(op) + " (answered at " +
+                             format_time(op.ret) + ", not in the committed log of " +
+                             std::to_string(commit.value()) + " entries)");
+    } else if (it->second.key != op.op.key || it->second.value != op.op.value ||
+               it->second.from != op.op.from || it->second.to != op.op.to) {
+      r.durability.push_back("simulator bookkeeping error: request " + std::to_string(op.seq) +
+                             " of n" + std::to_string(op.node) + " is not " + describe(op) +
+                             " (has kv::Service changed how it numbers requests?)");
+    }
+  }
+}
+
+}  // namespace raftsim

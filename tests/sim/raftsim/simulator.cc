@@ -1,0 +1,140 @@
+#include "raftsim/simulator.h"
+
+#include <algorithm>
+
+#include "raftsim/logger.h"
+#include "raftsim/timeline.h"
+
+namespace raftsim {
+
+Simulator::Simulator(SimConfig config)
+    : config_(std::move(config)), rng_(config_.seed), faults_(config_.schedule.in_time_order()) {
+  for (int id = 1; id <= config_.cluster.nodes; ++id) {
+    nodes_.push_back(std::make_unique<SimNode>(id, *this));
+  }
+  clients_.resize(static_cast<std::size_t>(std::max(0, config_.workload.clients)));
+}
+
+Simulator::~Simulator() = default;
+
+kv::ServiceConfig Simulator::service_config(int id) const {
+  const ClusterConfig& c = config_.cluster;
+  kv::ServiceConfig s;
+  s.raft.id = raft::NodeId{static_cast<std::uint64_t>(id)};
+  for (int v = 1; v <= c.nodes; ++v) s.raft.voters.emplace_back(static_cast<std::uint64_t>(v));
+  s.raft.election_tick = c.election_tick;
+  s.raft.heartbeat_tick = c.heartbeat_tick;
+  s.raft.pre_vote = c.pre_vote;
+  s.raft.check_quorum = c.check_quorum;
+  s.raft.planted_bugs = c.bugs;
+  s.raft.logger = make_node_logger(id, config_.timeline, &now_);
+  s.leader_wait_ticks = c.leader_wait_ticks;
+  s.request_timeout_ticks = c.request_timeout_ticks;
+  return s;
+}
+
+const raft::Raft* Simulator::raft(int id) const {
+  const SimNode& n = *nodes_.at(static_cast<std::size_t>(id - 1));
+  return n.up() ? &n.raft() : nullptr;
+}
+
+void Simulator::note(const std::string& text) {
+  if (config_.timeline != nullptr) config_.timeline->record(now_, text);
+}
+
+void Simulator::schedule_start() {
+  started_ = true;
+  for (auto& n : nodes_) {
+    kv::ServiceConfig sc = service_config(n->id());
+    // Node seeds come from the run's RNG too: a seed fixes every election timeout.
+    sc.raft.seed = rng_.next() | 1;
+    n->start(sc);
+    queue_.push(rng_.uniform(0, config_.cluster.tick - 1), TickEvent{n->id()});
+  }
+  const double per_client_gap = static_cast<double>(config_.workload.clients) * kSecond /
+                                std::max(0.001, config_.workload.ops_per_sec);
+  for (int c = 0; c < config_.workload.clients; ++c) {
+    clients_[static_cast<std::size_t>(c)].process = next_process_++;
+    queue_.push(static_cast<Micros>(rng_.exponential(per_client_gap)), ClientEvent{c});
+  }
+  for (std::size_t i = 0; i < faults_.size(); ++i) queue_.push(faults_[i].at, FaultEvent{i});
+  queue_.push(config_.schedule.end, FaultsEndEvent{});
+  if (config_.timeline != nullptr) queue_.push(kSecond, SummaryEvent{});
+  note("start: " + std::to_string(config_.cluster.nodes) + " nodes, seed " +
+       std::to_string(config_.seed) + ", latency " + config_.latency.describe() +
+       ", faults end at " + format_duration(config_.schedule.end) + ", run ends at " +
+       format_duration(config_.duration));
+}
+
+bool Simulator::step() {
+  if (!started_) schedule_start();
+  if (queue_.empty() || queue_.next_time() > config_.duration) return false;
+  Event e = queue_.pop();
+  now_ = e.at;
+  ++stats_.events;
+  dispatch(e.body);
+  if (now_ >= next_log_matching_) {
+    check_log_matching();
+    next_log_matching_ = now_ + config_.checks.log_matching_every;
+  }
+  return true;
+}
+
+void Simulator::dispatch(EventBody& body) {
+  if (auto* t = std::get_if<TickEvent>(&body)) {
+    SimNode& n = node(t->node);
+    queue_.push(now_ + config_.cluster.tick, *t);
+    if (!n.up() || n.paused) return;
+    ++stats_.ticks;
+    n.service().tick();
+    after_event(n);
+  } else if (auto* d = std::get_if<DeliverEvent>(&body)) {
+    deliver(*d);
+  } else if (auto* rq = std::get_if<RequestEvent>(&body)) {
+    request_arrives(rq->op);
+  } else if (auto* rs = std::get_if<ResponseEvent>(&body)) {
+    response_arrives(*rs);
+  } else if (auto* c = std::get_if<ClientEvent>(&body)) {
+    client_next(c->client);
+  } else if (auto* to = std::get_if<TimeoutEvent>(&body)) {
+    client_timeout(to->op);
+  } else if (auto* f = std::get_if<FaultEvent>(&body)) {
+    apply_fault(faults_[f->fault]);
+  } else if (std::holds_alternative<FaultsEndEvent>(body)) {
+    end_faults();
+  } else if (std::holds_alternative<SummaryEvent>(body)) {
+    summary();
+    queue_.push(now_ + kSecond, SummaryEvent{});
+  }
+}
+
+void Simulator::summary() {
+  std::string nodes;
+  for (auto& n : nodes_) {
+    nodes += " | n" + std::to_string(n->id()) + " ";
+    if (!n->up()) {
+      nodes += "down";
+      continue;
+    }
+    const raft::Raft& r = n->raft();
+    nodes += std::string(raft::role_name(r.role())) + " t" + std::to_string(r.term().value()) +
+             " commit " + std::to_string(r.log().committed().value()) + (n->paused ? " paused" : "");
+  }
+  std::size_t done = 0;
+  for (const ClientOp& op : ops_) done += op.answered() ? 1 : 0;
+  note("summary: " + std::to_string(stats_.ticks) + " ticks, " +
+       std::to_string(stats_.messages_delivered) + "/" + std::to_string(stats_.messages_sent) +
+       " msgs delivered, " + std::to_string(done) + "/" + std::to_string(ops_.size()) +
+       " ops answered" + nodes);
+}
+
+SimResult Simulator::run() {
+  while (step()) {
+  }
+  now_ = config_.duration;
+  SimResult r;
+  finish(r);
+  return r;
+}
+
+}  // namespace raftsim

@@ -1,0 +1,134 @@
+// The deterministic cluster simulator: N nodes, each the real raft core plus the real
+// lin-kv service (kv::Service), clients, a network and a fault schedule, all on one
+// virtual clock and one seeded RNG, in one thread. Same SimConfig, same run.
+//
+//   raftsim::SimConfig cfg;
+//   cfg.seed = 42;
+//   cfg.schedule = raftsim::random_schedule(raftsim::FaultMix::all(), 5, seconds(3), ...);
+//   raftsim::SimResult r = raftsim::Simulator(cfg).run();
+//   r.safe(), r.live(), r.durable(); raftsim::check_linearizable(r.history)  (checks.h)
+//
+// What happens on each event is in docs/simulator.md; in short:
+//  - every node ticks every cluster.tick, at its own phase;
+//  - a message is lost or duplicated at send time, takes a latency drawn per copy, and is
+//    dropped at delivery time if its link is cut or its destination is down;
+//  - a paused node keeps what is delivered to it and handles it, in order, on resume;
+//  - after every event a node handled, the invariant checker observes that node.
+#pragma once
+
+#include <memory>
+#include <set>
+#include <map>
+#include <vector>
+
+#include "raft/testing/invariants.h"
+#include "raftsim/config.h"
+#include "raftsim/events.h"
+#include "raftsim/history.h"
+#include "raftsim/node.h"
+#include "raftsim/partition.h"
+#include "raftsim/result.h"
+#include "raftsim/rng.h"
+
+namespace raftsim {
+
+class Simulator final : public NodeEnvironment {  // overrides private: only nodes call them
+ public:
+  explicit Simulator(SimConfig config);
+  ~Simulator() override;
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  /// Runs to config.duration and checks safety, liveness and durability (not
+  /// linearizability: see checks.h). Call once.
+  SimResult run();
+
+  // ---- step-level access, for tests and tools --------------------------------------
+  /// Handles the next event if it is due before the end; false once the run is over.
+  bool step();
+  [[nodiscard]] Micros now() const { return now_; }
+  /// Node 1..n's core, or null while it is down.
+  [[nodiscard]] const raft::Raft* raft(int node) const;
+  [[nodiscard]] const std::vector<ClientOp>& history() const { return ops_; }
+  [[nodiscard]] const SimStats& stats() const { return stats_; }
+  [[nodiscard]] const raft::testing::InvariantChecker& checker() const { return checker_; }
+
+ private:
+  struct Client {
+    std::int64_t process = 0;
+    std::optional<std::size_t> current;  // index into ops_ of the request in flight
+  };
+
+  // simulator.cc: the event loop
+  void dispatch(EventBody& body);
+  void schedule_start();
+  void summary();
+  void note(const std::string& text);
+  SimNode& node(int id) { return *nodes_[static_cast<std::size_t>(id - 1)]; }
+  [[nodiscard]] kv::ServiceConfig service_config(int id) const;
+
+  // sim_network.cc: peer messages
+  void node_sends(int from, int to, kv::PeerMessage message) override;
+  void deliver(DeliverEvent& e);
+  void check_vote(int from, const kv::PeerMessage& message);
+  /// A paused node keeps the event for later; true if it did.
+  bool defer_if_paused(SimNode& n, EventBody& body);
+
+  // sim_clients.cc: the workload
+  void client_next(int client);
+  void request_arrives(std::size_t op);
+  void node_responds(int node, kv::ClientHandle client, const kv::Result& result) override;
+  void response_arrives(ResponseEvent& e);
+  void client_timeout(std::size_t op);
+  void client_done(std::size_t op);
+  kv::Operation random_operation();
+
+  // sim_faults.cc: the fault schedule
+  void apply_fault(const Fault& f);
+  void end_faults();
+  void crash(SimNode& n, const char* how);
+  void restart(SimNode& n);
+  void pause(SimNode& n);
+  void resume(SimNode& n);
+  std::vector<SimNode*> targets(int node);
+
+  // sim_observe.cc: invariants after each event, liveness, the final checks
+  void after_event(SimNode& n);
+  void observe(SimNode& n);
+  void note_role_change(SimNode& n);
+  void check_stable_leader();
+  void check_log_matching();
+  void finish(SimResult& r);
+  void check_liveness(SimResult& r);
+  void check_durability(SimResult& r);
+
+  SimConfig config_;
+  Rng rng_;
+  EventQueue queue_;
+  Micros now_ = 0;
+  bool started_ = false;
+  std::vector<std::unique_ptr<SimNode>> nodes_;
+  std::vector<Fault> faults_;  // time-ordered
+
+  // network state
+  Cuts cuts_;
+  double loss_ = 0;
+  double dup_ = 0;
+  bool faults_over_ = false;
+
+  // clients
+  std::vector<Client> clients_;
+  std::vector<ClientOp> ops_;
+  std::int64_t next_process_ = 0;
+
+  // checks
+  raft::testing::InvariantChecker checker_;
+  std::vector<std::string> sim_violations_;  // found by the simulator itself
+  std::map<std::pair<int, std::uint64_t>, int> votes_;  // (voter, term) -> candidate granted
+  std::set<std::pair<int, std::uint64_t>> leaders_seen_;
+  std::optional<Micros> stable_leader_at_;
+  Micros next_log_matching_ = 0;
+  SimStats stats_;
+};
+
+}  // namespace raftsim
