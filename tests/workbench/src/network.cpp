@@ -67,7 +67,7 @@ bool Network::advance(const std::string& name, Inbox& inbox, Nanos now, std::vec
   }
 }
 
-void Network::pump(Nanos now, const std::function<void(NetMessage&&)>& deliver) {
+void Network::pump(Nanos now, const std::function<bool(NetMessage&&)>& deliver) {
   bool again = true;
   while (again) {
     std::vector<NetMessage> due;
@@ -76,9 +76,12 @@ void Network::pump(Nanos now, const std::function<void(NetMessage&&)>& deliver) 
     // Deliver after the scan: deliver() may add or remove endpoints.
     for (auto& m : due) {
       const bool client = is_client_name(m.src) || is_client_name(m.dest);
+      if (!deliver(std::move(m))) {
+        ++stats_.lost;
+        continue;
+      }
       ++stats_.all.recv;
       ++(client ? stats_.clients : stats_.servers).recv;
-      deliver(std::move(m));
     }
   }
 }

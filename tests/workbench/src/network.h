@@ -43,6 +43,7 @@ struct NetCounts {
 struct NetStats {
   NetCounts all, clients, servers;  // clients: a client is src or dest; servers: the rest
   std::int64_t dropped_by_partition = 0;
+  std::int64_t lost = 0;  // due for a receiver that could not take it (a killed node)
 };
 
 // Maelstrom's rule: any name starting with 'c' is a client.
@@ -67,9 +68,10 @@ class Network {
   // Drops everything queued for name (its process was killed).
   void clear_inbox(const std::string& name);
 
-  // Hands every message that is due at `now` to deliver, in each receiver's order. deliver may
-  // send further messages; those with zero latency are delivered in the same call.
-  void pump(Nanos now, const std::function<void(NetMessage&&)>& deliver);
+  // Hands every message that is due at `now` to deliver, in each receiver's order. deliver
+  // returns false if the receiver could not take it (it is then counted as lost); it may send
+  // further messages, and those with zero latency are delivered in the same call.
+  void pump(Nanos now, const std::function<bool(NetMessage&&)>& deliver);
 
   // The earliest time a held message becomes due.
   std::optional<Nanos> next_deadline() const;

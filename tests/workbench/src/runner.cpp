@@ -115,7 +115,7 @@ void Runner::loop_until(const std::function<bool()>& done, Nanos hard_deadline) 
 }
 
 void Runner::on_timers(Nanos now) {
-  auto deliver_all = [&] { net_.pump(now, [&](NetMessage&& m) { deliver(std::move(m), now); }); };
+  auto deliver_all = [&] { net_.pump(now, [&](NetMessage&& m) { return deliver(std::move(m), now); }); };
   deliver_all();
   expire_clients(now);
   if (workload_running_) {
@@ -175,7 +175,7 @@ void Runner::poll_once(Nanos deadline) {
     else flush_stdin(n);
   }
   check_exits(now);
-  net_.pump(now, [&](NetMessage&& m) { deliver(std::move(m), now); });
+  net_.pump(now, [&](NetMessage&& m) { return deliver(std::move(m), now); });
 }
 
 void Runner::draw_progress(Nanos now) {

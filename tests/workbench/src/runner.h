@@ -82,7 +82,7 @@ class Runner {
   void handle_line(Node& n, std::string_view line, Nanos now);
   void violation(const std::string& node, std::string_view line, const std::string& reason, Nanos now);
   void check_exits(Nanos now);
-  void deliver(NetMessage&& m, Nanos now);
+  bool deliver(NetMessage&& m, Nanos now);
   void kill_node(std::size_t i, Nanos now);
   void drain_dead(Node& n, Nanos now);
   void shutdown_nodes(Nanos now);

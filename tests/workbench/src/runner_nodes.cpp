@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "tests/workbench/src/reaper.h"
 #include "tests/workbench/src/runner.h"
 #include "tests/workbench/src/validate.h"
 
@@ -132,25 +133,26 @@ void Runner::handle_line(Node& n, std::string_view line, Nanos now) {
   net_.send(e.src, e.dest, std::move(e.body), now, std::move(defect));
 }
 
-void Runner::deliver(NetMessage&& m, Nanos now) {
+bool Runner::deliver(NetMessage&& m, Nanos now) {
   if (o_.log_net_recv) std::fprintf(stderr, "recv %s\n", Network::wire(m).c_str());
   if (auto c = clients_.find(m.dest); c != clients_.end()) {
     on_client_message(c->second, std::move(m), now);
-    return;
+    return true;
   }
   const std::size_t i = node_index(m.dest);
   if (i == SIZE_MAX) {
     // A service, or one of Jepsen's idle setup clients (which nobody reads).
-    if (is_client_name(m.dest)) return;
+    if (is_client_name(m.dest)) return true;
     if (auto reply = services_.handle(m.dest, m.body)) net_.send(m.dest, m.src, std::move(*reply), now);
     else log("service " + m.dest + " ignored a request it does not know: " + m.body.dump());
-    return;
+    return true;
   }
   Node& n = nodes_[i];
-  if (!n.up || !n.child) return;  // killed: whatever was on its way is lost
+  if (!n.up || !n.child) return false;  // killed: whatever was on its way is lost
   n.pending_in += Network::wire(m);
   n.pending_in += '\n';
   flush_stdin(n);
+  return true;
 }
 
 void Runner::drain_dead(Node& n, Nanos now) {
@@ -165,6 +167,7 @@ void Runner::drain_dead(Node& n, Nanos now) {
 }
 
 void Runner::check_exits(Nanos now) {
+  if (interrupted()) return;  // our signal handler killed them: not a crash
   for (auto& n : nodes_) {
     if (!n.child || !n.up || n.exit_reported) continue;
     auto status = n.child->poll_exit();

@@ -9,8 +9,11 @@ using nlohmann::json;
 
 struct Delivered {
   std::vector<NetMessage> msgs;
-  std::function<void(NetMessage&&)> fn() {
-    return [this](NetMessage&& m) { msgs.push_back(std::move(m)); };
+  std::function<bool(NetMessage&&)> fn() {
+    return [this](NetMessage&& m) {
+      msgs.push_back(std::move(m));
+      return true;
+    };
   }
 };
 
@@ -124,6 +127,23 @@ TEST(Network, RemovedAndClearedInboxesLoseTheirMessages) {
 TEST(Network, WireFormatPutsTheIdFirst) {
   NetMessage m{3, "c1", "n0", json{{"type", "read"}, {"key", 0}}, 0, ""};
   EXPECT_EQ(Network::wire(m), R"({"id":3,"src":"c1","dest":"n0","body":{"key":0,"type":"read"}})");
+}
+
+}  // namespace
+}  // namespace workbench
+
+namespace workbench {
+namespace {
+
+TEST(Network, MessagesARecieverCannotTakeAreLostNotReceived) {
+  Network net(LatencyDist::Constant, 0, Rng(1));
+  net.add("n0");
+  net.add("n1");
+  net.send("n0", "n1", {{"type", "x"}}, 0);
+  net.pump(0, [](NetMessage&&) { return false; });
+  EXPECT_EQ(net.stats().lost, 1);
+  EXPECT_EQ(net.stats().all.recv, 0);
+  EXPECT_EQ(net.stats().all.send, 1);
 }
 
 }  // namespace
