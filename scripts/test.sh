@@ -16,5 +16,5 @@ build_and_test() {
   ctest --test-dir "$dir" -LE soak -j "$jobs" --output-on-failure --timeout 900
 }
 
-build_and_test build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+build_and_test build -DCMAKE_BUILD_TYPE=Release
 build_and_test build-asan -DCMAKE_BUILD_TYPE=Debug -DRAFTKV_SANITIZE=ON
