@@ -127,8 +127,8 @@ Result<Value> EdnReader::read_collection(char close, int depth, Value::Kind kind
   while (true) {
     if (auto e = skip_ignorable(depth + 1)) return *e;
     if (pos_ >= text_.size()) {
-      return error(std::string("expected '") + close + "' to close the collection opened on line " +
-                   std::to_string(open_line) + ", found end of input");
+      return Error{source_, open_line,
+                   std::string("expected '") + close + "' to close the collection opened on this line, found end of input"};
     }
     if (text_[pos_] == close) {
       ++pos_;
@@ -139,7 +139,7 @@ Result<Value> EdnReader::read_collection(char close, int depth, Value::Kind kind
     items.push_back(std::move(item).value());
   }
   if (kind == Value::Kind::Map) {
-    if (items.size() % 2 != 0) return error("map opened on line " + std::to_string(open_line) + " has a key without a value");
+    if (items.size() % 2 != 0) return Error{source_, open_line, "expected a value for every key of the map opened on this line"};
     return Value::map(std::move(items));
   }
   return Value::list(std::move(items));
@@ -176,8 +176,7 @@ Result<Value> EdnReader::read_string() {
     }
   }
   if (pos_ >= text_.size()) {
-    return error("expected '\"' to close the string opened on line " + std::to_string(open_line) +
-                 ", found end of input");
+    return Error{source_, open_line, "expected '\"' to close the string opened on this line, found end of input"};
   }
   ++pos_;  // closing quote
   return Value::string(std::move(s));

@@ -70,15 +70,21 @@ std::optional<Error> add_line(detail::EventPairer& pairer, std::string_view rest
 
 Result<History> parse_jepsen_log(std::string_view text, const std::string& source) {
   detail::EventPairer pairer(source);
-  std::size_t line = 0;
+  std::size_t line = 0, op_lines = 0, first_text_line = 0;
   while (!text.empty()) {
     ++line;
     const std::size_t eol = text.find('\n');
     const std::string_view l = text.substr(0, eol);
     text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
+    if (first_text_line == 0 && l.find_first_not_of(" \t\r") != std::string_view::npos) first_text_line = line;
     const std::size_t at = l.find(kMarker);
     if (at == std::string_view::npos) continue;  // other log output
+    ++op_lines;
     if (auto e = add_line(pairer, l.substr(at + kMarker.size()), source, line)) return *e;
+  }
+  if (op_lines == 0 && first_text_line != 0) {
+    return Error{source, first_text_line,
+                 "expected Jepsen log lines 'LEVEL jepsen.util - <process> <type> <f> <value>', found none"};
   }
   return std::move(pairer).finish();
 }

@@ -25,7 +25,9 @@ struct GenOptions {
   std::size_t clients = 5;
   std::size_t keys = 1;
   int values = 5;               // written values are 0 .. values-1
-  double read_fraction = 0.5;   // the rest split 1/3 write, 2/3 cas (as Maelstrom lin-kv)
+  double read_fraction = 0.5;   // the rest split into writes and cas
+  double cas_share = 2.0 / 3;   // of the non-reads (2/3 as in Maelstrom lin-kv)
+  bool unique_values = false;   // every write / cas target is a value never written before
   double info_fraction = 0.0;   // fraction of writes/cas that time out
   std::int64_t max_gap = 5;     // idle time between a client's ops: 0 .. max_gap
   std::int64_t max_duration = 10;  // op duration: 1 .. max_duration
@@ -56,14 +58,16 @@ inline History generate_register_history(const GenOptions& g) {
     x.op.call = free_at[c] + uniform(0, g.max_gap);
     x.op.ret = x.op.call + uniform(1, g.max_duration);
     x.point = uniform(x.op.call, x.op.ret);
+    auto fresh = [&] { return g.unique_values ? static_cast<std::int64_t>(i) : uniform(0, g.values - 1); };
     if (chance(g.read_fraction)) {
       x.op.f = "read";
-    } else if (chance(1.0 / 3)) {
+    } else if (!chance(g.cas_share)) {
       x.op.f = "write";
-      x.op.input = Value::integer(uniform(0, g.values - 1));
+      x.op.input = Value::integer(fresh());
     } else {
       x.op.f = "cas";
-      x.op.input = Value::list({Value::integer(uniform(0, g.values - 1)), Value::integer(uniform(0, g.values - 1))});
+      const std::int64_t from = g.unique_values ? uniform(0, static_cast<std::int64_t>(i)) : uniform(0, g.values - 1);
+      x.op.input = Value::list({Value::integer(from), Value::integer(fresh())});
     }
     x.takes_effect = true;
     free_at[c] = x.op.ret + 1;
@@ -96,6 +100,60 @@ inline History generate_register_history(const GenOptions& g) {
   }
   History h;
   h.source = "<generated seed " + std::to_string(g.seed) + ">";
+  for (GeneratedOp& x : gen) h.ops.push_back(std::move(x.op));
+  std::stable_sort(h.ops.begin(), h.ops.end(), [](const Operation& a, const Operation& b) { return a.call < b.call; });
+  return h;
+}
+
+// The same shape for a string key-value store (get / put / append, keys start as ""). Every
+// put and append carries a unique text "x<op>y", as Porcupine's kv tests do; a get returns the
+// whole string. Info ops are puts and appends only.
+inline History generate_kv_history(const GenOptions& g) {
+  std::mt19937_64 rng(g.seed);
+  auto uniform = [&](std::int64_t lo, std::int64_t hi) { return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng); };
+  auto chance = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; };
+  std::vector<GeneratedOp> gen;
+  std::vector<std::int64_t> free_at(g.clients, 0);
+  std::vector<std::int64_t> process(g.clients);
+  for (std::size_t c = 0; c < g.clients; ++c) process[c] = static_cast<std::int64_t>(c);
+  std::int64_t next_process = static_cast<std::int64_t>(g.clients);
+  for (std::size_t i = 0; i < g.ops; ++i) {
+    const auto c = static_cast<std::size_t>(std::min_element(free_at.begin(), free_at.end()) - free_at.begin());
+    GeneratedOp x{};
+    x.op.process = process[c];
+    x.op.key = std::to_string(uniform(0, static_cast<std::int64_t>(std::max<std::size_t>(g.keys, 1)) - 1));
+    x.op.call = free_at[c] + uniform(0, g.max_gap);
+    x.op.ret = x.op.call + uniform(1, g.max_duration);
+    x.point = uniform(x.op.call, x.op.ret);
+    x.takes_effect = true;
+    if (chance(g.read_fraction)) {
+      x.op.f = "get";
+    } else {
+      x.op.f = chance(g.cas_share) ? "append" : "put";
+      x.op.input = Value::string("x" + std::to_string(i) + "y");
+      if (chance(g.info_fraction)) {
+        x.op.outcome = Outcome::Info;
+        x.takes_effect = chance(0.5);
+        process[c] = next_process++;
+      }
+    }
+    free_at[c] = x.op.ret + 1;
+    gen.push_back(std::move(x));
+  }
+  std::vector<std::size_t> order(gen.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return gen[a].point < gen[b].point; });
+  std::map<std::string, std::string> store;
+  for (std::size_t i : order) {
+    GeneratedOp& x = gen[i];
+    std::string& v = store[x.op.key];
+    if (x.op.f == "get") x.op.output = Value::string(v);
+    else if (x.takes_effect && x.op.f == "put") v = x.op.input.text();
+    else if (x.takes_effect) v += x.op.input.text();
+    if (x.op.outcome == Outcome::Info) x.op.ret = kNever;
+  }
+  History h;
+  h.source = "<generated kv seed " + std::to_string(g.seed) + ">";
   for (GeneratedOp& x : gen) h.ops.push_back(std::move(x.op));
   std::stable_sort(h.ops.begin(), h.ops.end(), [](const Operation& a, const Operation& b) { return a.call < b.call; });
   return h;

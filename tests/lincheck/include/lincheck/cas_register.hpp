@@ -48,6 +48,7 @@ class CasRegisterModel {
     return std::nullopt;
   }
   bool read_only(const Op& op) const { return op.kind == Op::Kind::Read || op.kind == Op::Kind::FailedCas; }
+  bool resets(const Op& op) const { return op.kind == Op::Kind::Write; }
   std::uint64_t hash(State s) const { return s; }
   std::string describe_state(State s) const;
 

@@ -175,6 +175,14 @@ Result<CheckResult> check(const History& history, const M& model, const CheckOpt
         task.abandon(stop_reason);
         continue;
       }
+      if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
+        task.abandon("not checked: cancelled");
+        continue;
+      }
+      if (std::chrono::steady_clock::now() > limits.deadline) {
+        task.abandon("not checked to the end: deadline reached");
+        continue;
+      }
       if (!task.run_slice(limits)) {
         queue.push(*t);
         continue;

@@ -35,20 +35,24 @@ class LinearizedSet {
 
   // Ops [0, ok_count) returned; ops [ok_count, ok_count + info_count) never returned.
   LinearizedSet(std::size_t ok_count, std::size_t info_count, std::uint64_t seed = 0x5eed)
-      : ok_words_((ok_count + 63) / 64),
+      : ok_count_(ok_count),
+        ok_words_((ok_count + 63) / 64),
         words_(ok_words_ + (info_count + 63) / 64, 0),
         keys_(ok_count),
         last_ok_mask_(ok_count % 64 == 0 ? ~std::uint64_t{0} : (std::uint64_t{1} << (ok_count % 64)) - 1) {
     for (std::size_t i = 0; i < keys_.size(); ++i) keys_[i] = splitmix64(seed ^ (i * 0x2545f4914f6cdd1dULL));
   }
 
-  bool test(std::uint32_t op) const { return (words_[op / 64] >> (op % 64)) & 1; }
+  bool test(std::uint32_t op) const {
+    const std::size_t b = bit(op);
+    return (words_[b / 64] >> (b % 64)) & 1;
+  }
   // Zobrist hash of the ok part.
   std::uint64_t ok_hash() const { return hash_; }
 
   void set(std::uint32_t op) {
-    const std::size_t w = op / 64;
-    words_[w] |= std::uint64_t{1} << (op % 64);
+    const std::size_t b = bit(op), w = b / 64;
+    words_[w] |= std::uint64_t{1} << (b % 64);
     if (w < ok_words_) {
       hash_ ^= keys_[op];
       ok_hi_ = std::max(ok_hi_, w + 1);
@@ -59,8 +63,8 @@ class LinearizedSet {
   }
 
   void reset(std::uint32_t op) {
-    const std::size_t w = op / 64;
-    words_[w] &= ~(std::uint64_t{1} << (op % 64));
+    const std::size_t b = bit(op), w = b / 64;
+    words_[w] &= ~(std::uint64_t{1} << (b % 64));
     if (w < ok_words_) {
       hash_ ^= keys_[op];
       ok_lo_ = std::min(ok_lo_, w);
@@ -105,9 +109,12 @@ class LinearizedSet {
   }
 
  private:
+  // Ok ops fill the ok words; info ops start at the first info word.
+  std::size_t bit(std::uint32_t op) const { return op < ok_count_ ? op : ok_words_ * 64 + (op - ok_count_); }
   std::uint64_t full_mask(std::size_t w) const { return w + 1 == ok_words_ ? last_ok_mask_ : ~std::uint64_t{0}; }
   std::size_t ok_window() const { return ok_hi_ > ok_lo_ ? ok_hi_ - ok_lo_ : 0; }
 
+  std::size_t ok_count_;
   std::size_t ok_words_;
   std::vector<std::uint64_t> words_;  // ok words, then info words
   std::vector<std::uint64_t> keys_;   // Zobrist key per ok op

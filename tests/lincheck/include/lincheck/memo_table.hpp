@@ -36,9 +36,10 @@ class MemoTable {
   MemoTable& operator=(const MemoTable&) = delete;
   ~MemoTable() { budget_.release(reserved_); }
 
-  // Adds (set, state), whose ok part and state hash to `hash`, unless it is already there or
-  // dominated (Present).
-  Insert insert(const LinearizedSet& set, std::uint64_t hash, const State& state) {
+  // Adds (set, state, tag), whose ok part, state and tag hash to `hash`, unless it is already
+  // there or dominated (Present). The tag is a bit of search state that restricts the moves
+  // (the search's "last op was an info op"); configurations compare only with equal tags.
+  Insert insert(const LinearizedSet& set, std::uint64_t hash, const State& state, bool tag) {
     if ((buckets_.size() + 1) * 2 > slots_.size() && !grow_slots()) return Insert::OutOfMemory;
     const std::size_t mask = slots_.size() - 1;
     std::size_t i = hash & mask;
@@ -46,9 +47,11 @@ class MemoTable {
       const Slot& s = slots_[i];
       if (s.hash != hash) continue;
       Bucket& b = buckets_[s.bucket - 1];
-      if (states_[s.bucket - 1] == state && set.ok_equals(&arena_[b.ok_offset])) return add_info(b, set);
+      if (tags_[s.bucket - 1] == tag && states_[s.bucket - 1] == state && set.ok_equals(&arena_[b.ok_offset])) {
+        return add_info(b, set);
+      }
     }
-    if (!fits(buckets_, buckets_.size() + 1) || !fits(states_, states_.size() + 1) ||
+    if (!fits(buckets_, buckets_.size() + 1) || !fits(states_, states_.size() + 1) || !fits(tags_, tags_.size() + 1) ||
         !fits(arena_, arena_.size() + set.ok_encoded_size())) {
       return Insert::OutOfMemory;
     }
@@ -56,6 +59,7 @@ class MemoTable {
     arena_.resize(arena_.size() + set.ok_encoded_size());
     set.encode_ok(&arena_[buckets_.back().ok_offset]);
     states_.push_back(state);
+    tags_.push_back(tag ? 1 : 0);
     slots_[i] = Slot{hash, static_cast<std::uint32_t>(buckets_.size())};
     return add_info(buckets_.back(), set);
   }
@@ -135,6 +139,7 @@ class MemoTable {
   std::vector<Slot> slots_;
   std::vector<Bucket> buckets_;
   std::vector<State> states_;  // bucket → model state
+  std::vector<std::uint8_t> tags_;  // bucket → tag
   std::vector<Info> infos_;
   std::vector<std::uint64_t> arena_;
 };

@@ -11,7 +11,12 @@
 // once, without branching: moving such a read to the front of any valid completion keeps
 // the completion valid (its state does not change and nothing before it is left out).
 //
-// Optionally, a model whose states only grow except through "reset" ops (a string under
+// Optionally, `bool resets(const Op&) const` says an op's result does not depend on the state
+// before it (a write, a put). The search then never places a reset right after a
+// never-returned (info) op: that info op's effect would be overwritten unobserved, and the
+// same completion without it exists and uses fewer info ops.
+//
+// A model whose states only grow except through "reset" ops (a string under
 // append, reset by put) declares
 //   bool resets(const Op&) const        — the op's result does not depend on the state before;
 //   bool may_reach(const State& s, const Op& read) const
@@ -95,10 +100,23 @@ bool is_read_only(const M& model, const typename M::Op& op) {
   }
 }
 
+// Whether M declares resets() (see above), and whether an op is a reset.
+template <class M>
+constexpr bool has_resets = requires(const M& m, const typename M::Op& op) {
+  { m.resets(op) } -> std::convertible_to<bool>;
+};
+template <class M>
+bool is_reset(const M& model, const typename M::Op& op) {
+  if constexpr (has_resets<M>) {
+    return model.resets(op);
+  } else {
+    return false;
+  }
+}
+
 // Whether M declares the monotone-state hooks (see above).
 template <class M>
-constexpr bool has_reachability = requires(const M& m, const typename M::State& s, const typename M::Op& op) {
-  { m.resets(op) } -> std::convertible_to<bool>;
+constexpr bool has_reachability = has_resets<M> && requires(const M& m, const typename M::State& s, const typename M::Op& op) {
   { m.may_reach(s, op) } -> std::convertible_to<bool>;
 };
 

@@ -26,6 +26,9 @@
 //    linearized (leaving it out changes no state and weakens no constraint); of several info
 //    ops with equal Op, only the earliest-called pending one may be linearized (once both
 //    are called they are interchangeable).
+//  * No reset op (Model::resets, e.g. a write) right after an info op: the info op's effect
+//    would be lost unobserved; the completion without it uses fewer info ops. Whether the
+//    last op was an info op is part of the memo key, since it restricts the moves.
 //  * An incremental (Zobrist) hash and a compact set encoding (linearized_set.hpp).
 //  * A deadline, a cancel flag and a memory budget: exceeding any gives Unknown.
 //  * The search can run in slices (run_for), so one thread can interleave several keys and
@@ -141,6 +144,7 @@ class Searcher {
   std::vector<std::uint32_t> original_;   // internal → input index
   std::vector<Op> ops_;                   // internal → model op
   std::vector<std::uint8_t> read_only_;   // internal → Model::read_only
+  std::vector<std::uint8_t> resets_;      // internal → Model::resets
   std::vector<std::uint32_t> call_seq_;   // internal → position of its call event
   std::vector<std::uint32_t> ret_seq_;    // internal → position of its return event, or kNone
   std::vector<std::uint32_t> twin_;       // info op → previous info op with an equal Op, or kNone
@@ -192,6 +196,7 @@ void Searcher<M>::index_ops(const std::vector<SearchOp<Op>>& ops) {
   for (std::uint32_t i : order) {
     ops_.push_back(ops[i].op);
     read_only_.push_back(is_read_only(model_, ops[i].op) ? 1 : 0);
+    resets_.push_back(is_reset(model_, ops[i].op) ? 1 : 0);
   }
 }
 
@@ -278,6 +283,7 @@ typename Searcher<M>::Forced Searcher<M>::take_forced_read() {
 template <Model M>
 bool Searcher<M>::try_linearize(std::uint32_t op, bool forced) {
   if (is_info(op) && twin_[op] != kNone && !set_.test(twin_[op])) return false;
+  if (resets_[op] && !stack_.empty() && is_info(stack_.back().op)) return false;
   std::optional<State> next = model_.step(*state_, ops_[op]);
   if (!next) return false;
   if (is_info(op) && *next == *state_) return false;
@@ -285,8 +291,10 @@ bool Searcher<M>::try_linearize(std::uint32_t op, bool forced) {
     if (!read_only_[op] && !(*next == model_.dead()) && reach_->unobservable(*next, op)) next = model_.dead();
   }
   set_.set(op);
-  const std::uint64_t hash = set_.ok_hash() ^ splitmix64(static_cast<std::uint64_t>(model_.hash(*next)));
-  const auto inserted = memo_.insert(set_, hash, *next);
+  const bool after_info = is_info(op);
+  const std::uint64_t hash =
+      set_.ok_hash() ^ splitmix64(static_cast<std::uint64_t>(model_.hash(*next)) + (after_info ? 0x51ed27 : 0));
+  const auto inserted = memo_.insert(set_, hash, *next, after_info);
   if (inserted != MemoTable<State>::Insert::Added) {
     set_.reset(op);
     out_of_memory_ = inserted == MemoTable<State>::Insert::OutOfMemory;
