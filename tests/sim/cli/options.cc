@@ -28,6 +28,7 @@ const char* usage() {
   --election-tick N      election timeout in ticks (default 10)
   --heartbeat-tick N     heartbeat interval in ticks (default 2)
   --no-pre-vote, --no-check-quorum
+  --max-entries-per-msg N  entries per AppendEntries (default 1024)
   --observe-every K      invariant checks after every K-th event per node (default 1)
   --bug NAME             plant a bug (raftsim_planted only): commit_earlier_term_by_counting,
                          vote_before_persist, read_without_quorum_check,
@@ -109,6 +110,7 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     else if (flag == "--keys") ok = number(w.keys) && w.keys > 0;
     else if (flag == "--values") ok = number(w.values) && w.values > 0;
     else if (flag == "--observe-every") ok = number(o.sim.checks.observe_every) && o.sim.checks.observe_every > 0;
+    else if (flag == "--max-entries-per-msg") ok = number(c.max_entries_per_msg) && c.max_entries_per_msg > 0;
     else if (flag == "--no-pre-vote") c.pre_vote = false;
     else if (flag == "--no-check-quorum") c.check_quorum = false;
     else if (flag == "--no-lincheck") o.lincheck = false;

@@ -2,6 +2,7 @@
 // event for event: the seed drives every random choice, the schedule every fault.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "raft/planted_bugs.h"
@@ -21,6 +22,9 @@ struct ClusterConfig {
   int heartbeat_tick = 2;
   bool pre_vote = true;
   bool check_quorum = true;
+  /// Entries per AppendEntries. 1 lets an old-term entry reach a follower ahead of the
+  /// new leader's no-op behind it -- the precondition of the Figure 8 scenario (§5.4.2).
+  std::size_t max_entries_per_msg = 1024;
   int leader_wait_ticks = 20;
   int request_timeout_ticks = 100;
   /// Honoured only when the simulator is linked with raft_planted_bugs (raftsim_planted).

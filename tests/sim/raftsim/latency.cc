@@ -18,10 +18,10 @@ Micros Latency::sample(Rng& rng) const {
 
 std::string Latency::describe() const {
   switch (kind) {
-    case Kind::kConstant: return "constant:" + format_duration(low);
-    case Kind::kUniform: return "uniform:" + format_duration(low) + "-" + format_duration(high);
+    case Kind::kConstant: return "constant:" + format_exact(low);
+    case Kind::kUniform: return "uniform:" + format_exact(low) + "-" + format_exact(high);
     case Kind::kExponential:
-      return "exponential:" + format_duration(low) + "+" + format_duration(high);
+      return "exponential:" + format_exact(low) + "+" + format_exact(high);
   }
   return "?";
 }

@@ -9,7 +9,14 @@ namespace raftsim {
 
 namespace {
 
-std::string node_text(int node) { return node == 0 ? "all" : std::to_string(node); }
+std::string node_text(const Fault& f) {
+  switch (f.node) {
+    case kAllNodes: return "all";
+    case kLeader: return "leader";
+    case kNextLeader: return f.delay == 0 ? "next-leader" : "next-leader+" + format_exact(f.delay);
+    default: return std::to_string(f.node);
+  }
+}
 
 std::string prob_text(double p) {
   char buf[32];
@@ -26,6 +33,7 @@ constexpr KindName kKindNames[] = {
     {Fault::Kind::kCrash, "crash"},         {Fault::Kind::kCrashAtPersist, "crash-at-persist"},
     {Fault::Kind::kRestart, "restart"},     {Fault::Kind::kPause, "pause"},
     {Fault::Kind::kResume, "resume"},       {Fault::Kind::kNetwork, "network"},
+    {Fault::Kind::kIsolate, "isolate"},
 };
 
 std::vector<std::string> split_words(std::string_view line) {
@@ -35,15 +43,27 @@ std::vector<std::string> split_words(std::string_view line) {
   return words;
 }
 
-bool parse_node(const std::string& w, int& node) {
+bool parse_node(const std::string& w, Fault& f) {
   if (w == "all") {
-    node = 0;
+    f.node = kAllNodes;
     return true;
+  }
+  if (w == "leader") {
+    f.node = kLeader;
+    return true;
+  }
+  if (w.rfind("next-leader", 0) == 0) {
+    f.node = kNextLeader;
+    const std::string rest = w.substr(std::string("next-leader").size());
+    if (rest.empty()) return true;
+    auto d = rest[0] == '+' ? parse_duration(std::string_view(rest).substr(1)) : std::nullopt;
+    if (d) f.delay = *d;
+    return d.has_value();
   }
   try {
     std::size_t used = 0;
-    node = std::stoi(w, &used);
-    return used == w.size() && node > 0;
+    f.node = std::stoi(w, &used);
+    return used == w.size() && f.node > 0;
   } catch (const std::exception&) {
     return false;
   }
@@ -81,7 +101,7 @@ std::string parse_fault_words(const std::vector<std::string>& w, Fault& f) {
       return "";
     }
     case Fault::Kind::kCrashAtPersist:
-      if (!need(4) || !parse_node(w[2], f.node) || (w[3] != "any" && w[3] != "term")) {
+      if (!need(4) || !parse_node(w[2], f) || (w[3] != "any" && w[3] != "term")) {
         return "expected: crash-at-persist <node|all> <any|term>";
       }
       f.persist_point = w[3] == "any" ? PersistPoint::kAny : PersistPoint::kTermOrVote;
@@ -92,8 +112,8 @@ std::string parse_fault_words(const std::vector<std::string>& w, Fault& f) {
       }
       return "";
     default:
-      if (!need(3) || !parse_node(w[2], f.node)) {
-        return std::string("expected: ") + w[1] + " <node|all>";
+      if (!need(3) || !parse_node(w[2], f)) {
+        return std::string("expected: ") + w[1] + " <node|all|leader|next-leader[+delay]>";
       }
       return "";
   }
@@ -116,7 +136,7 @@ const char* kind_name(Fault::Kind k) {
 }
 
 std::string describe(const Fault& f, int nodes) {
-  std::string out = format_duration(f.at) + " " + kind_name(f.kind);
+  std::string out = format_exact(f.at) + " " + kind_name(f.kind);
   switch (f.kind) {
     case Fault::Kind::kHeal: break;
     case Fault::Kind::kPartition:
@@ -124,10 +144,10 @@ std::string describe(const Fault& f, int nodes) {
              std::to_string(f.partition.seed) + "  # " + make_cuts(f.partition, nodes).describe(nodes);
       break;
     case Fault::Kind::kCrashAtPersist:
-      out += " " + node_text(f.node) + (f.persist_point == PersistPoint::kAny ? " any" : " term");
+      out += " " + node_text(f) + (f.persist_point == PersistPoint::kAny ? " any" : " term");
       break;
     case Fault::Kind::kNetwork: out += " loss=" + prob_text(f.loss) + " dup=" + prob_text(f.dup); break;
-    default: out += " " + node_text(f.node); break;
+    default: out += " " + node_text(f); break;
   }
   return out;
 }
@@ -135,7 +155,7 @@ std::string describe(const Fault& f, int nodes) {
 std::string describe(const Schedule& s, int nodes) {
   std::string out;
   for (const Fault& f : s.in_time_order()) out += describe(f, nodes) + "\n";
-  out += format_duration(s.end) + " end\n";
+  out += format_exact(s.end) + " end\n";
   return out;
 }
 
@@ -219,16 +239,22 @@ void episode(Schedule& s, Fault start, Fault stop, Micros d) {
 }
 
 std::vector<int> pick_nodes(int nodes, Rng& rng) {
-  // Mostly one node; sometimes a minority; sometimes all of them at once.
-  const std::int64_t r = rng.uniform(0, 9);
-  if (r == 0) return {0};
+  // Mostly one node, often the leader; sometimes a minority; sometimes all at once.
+  const std::int64_t r = rng.uniform(0, 19);
+  if (r == 0) return {kAllNodes};
+  if (r <= 5) return {kLeader};
+  if (r <= 7) return {kNextLeader};
   std::vector<int> all(static_cast<std::size_t>(nodes));
   for (int i = 0; i < nodes; ++i) all[static_cast<std::size_t>(i)] = i + 1;
   rng.shuffle(all);
-  const std::size_t k = r <= 6 ? 1 : static_cast<std::size_t>((nodes - 1) / 2);
+  const std::size_t k = r <= 15 ? 1 : static_cast<std::size_t>((nodes - 1) / 2);
   all.resize(std::max<std::size_t>(1, k));
   return all;
 }
+
+// The repair of a fault on `node`: the same node, or every node when the target was
+// chosen at run time (whoever it was, restarting or resuming "all" reaches it).
+int repair_target(int node) { return node > 0 ? node : kAllNodes; }
 
 }  // namespace
 
@@ -253,31 +279,39 @@ Schedule random_schedule(const FaultMix& mix, int nodes, Micros end, Micros mean
     Fault stop;
     switch (f.kind) {
       case Fault::Kind::kPartition:
-        f.partition = {kAllShapes[rng.uniform(0, std::size(kAllShapes) - 1)], rng.next() % 1000};
+        if (rng.chance(0.3)) {
+          f.kind = Fault::Kind::kIsolate;
+          f.node = pick_nodes(nodes, rng).front();
+          if (f.node == kAllNodes) f.node = kLeader;
+        } else {
+          f.partition = {kAllShapes[rng.uniform(0, std::size(kAllShapes) - 1)], rng.next() % 1000};
+        }
         stop.kind = Fault::Kind::kHeal;
-        episode(s, f, stop, d);
         break;
       case Fault::Kind::kCrash:
       case Fault::Kind::kPause:
         stop.kind = f.kind == Fault::Kind::kCrash ? Fault::Kind::kRestart : Fault::Kind::kResume;
         for (int node : pick_nodes(nodes, rng)) {
-          f.node = stop.node = node;
+          f.node = node;
+          f.delay = node == kNextLeader ? rng.uniform(0, 40) * kMillisecond : 0;
+          stop.node = repair_target(node);
           episode(s, f, stop, d);
         }
-        break;
+        continue;
       case Fault::Kind::kCrashAtPersist:
-        f.node = stop.node = static_cast<int>(rng.uniform(1, nodes));
+        f.node = pick_nodes(nodes, rng).front();
         f.persist_point = rng.chance(0.5) ? PersistPoint::kAny : PersistPoint::kTermOrVote;
         stop.kind = Fault::Kind::kRestart;
-        episode(s, f, stop, d);
+        stop.node = repair_target(f.node);
         break;
       default:
         f.loss = mix.loss ? 0.05 * static_cast<double>(rng.uniform(1, 6)) : 0;
         f.dup = mix.dup ? 0.05 * static_cast<double>(rng.uniform(1, 4)) : 0;
         stop.kind = Fault::Kind::kNetwork;
-        episode(s, f, stop, d);
         break;
     }
+    if (f.node == kNextLeader) f.delay = rng.uniform(0, 40) * kMillisecond;
+    episode(s, f, stop, d);
   }
   return s;
 }

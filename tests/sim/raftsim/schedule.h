@@ -7,13 +7,19 @@
 // can be replayed with a full timeline:
 //   350ms partition halves 7     # {1,3} | {2,4,5}   (text after '#' is a comment)
 //   900ms heal
-//   1.2s crash 3                 # "all" instead of a node id: every node at once
+//   1.2s crash 3
 //   1.2s crash-at-persist 2 term # crash inside node 2's next persist of a new term/vote
 //   1.3s restart 3
 //   1.4s pause 4
 //   1.9s resume 4
+//   1.5s isolate leader          # cut the current leader off from every other node
+//   1.6s crash next-leader+12ms  # 12ms after the next election is won, crash its winner
 //   2s network loss=0.1 dup=0.05
 //   3s end
+// A fault's target is a node id, "all", "leader" (whoever leads when the fault fires;
+// nothing if nobody does) or "next-leader[+delay]" (the fault waits for the next node to
+// win an election, then hits it after the delay) -- adversaries aimed at the leader reach
+// the interesting states far more often than ones aimed at random nodes.
 #pragma once
 
 #include <iosfwd>
@@ -34,6 +40,11 @@ enum class PersistPoint {
   kTermOrVote,  // the next persist whose hard state changes the term or the vote
 };
 
+/// Fault targets besides node ids 1..n.
+inline constexpr int kAllNodes = 0;
+inline constexpr int kLeader = -1;
+inline constexpr int kNextLeader = -2;
+
 struct Fault {
   enum class Kind {
     kPartition,       // replace the current cuts by `partition`
@@ -44,10 +55,12 @@ struct Fault {
     kPause,           // stop ticking and processing; messages to it wait
     kResume,
     kNetwork,         // from now on drop / duplicate each message with these odds
+    kIsolate,         // replace the current cuts by: `node` cut off from all others
   };
   Micros at = 0;
   Kind kind = Kind::kHeal;
-  int node = 0;  // crash, restart, pause, resume, crash-at-persist: 1..n, or 0 for all
+  int node = 0;     // 1..n, or one of the selectors below
+  Micros delay = 0;  // kNextLeader: how long after the election
   Partition partition;
   PersistPoint persist_point = PersistPoint::kAny;
   double loss = 0;

@@ -11,11 +11,53 @@ std::vector<SimNode*> Simulator::targets(int id) {
   return out;
 }
 
-void Simulator::apply_fault(const Fault& f) {
+int Simulator::current_leader() const {
+  const raft::Raft* best = nullptr;
+  for (const auto& n : nodes_) {
+    if (n->up() && n->raft().is_leader() && (best == nullptr || n->raft().term() > best->term())) {
+      best = &n->raft();
+    }
+  }
+  return best == nullptr ? 0 : static_cast<int>(best->id().value());
+}
+
+void Simulator::leader_elected(int id) {
+  // Faults waiting for the next election hit its winner, after their delay.
+  for (Fault f : waiting_for_leader_) {
+    f.node = id;
+    f.at = now_ + f.delay;
+    faults_.push_back(f);
+    queue_.push(f.at, FaultEvent{faults_.size() - 1});
+  }
+  waiting_for_leader_.clear();
+}
+
+void Simulator::apply_fault(Fault f) {
   if (faults_over_) return;
-  note("FAULT " + describe(f, config_.cluster.nodes));
+  const std::string text = "FAULT " + describe(f, config_.cluster.nodes);
+  if (f.node == kNextLeader) {
+    note(text + " (armed)");
+    waiting_for_leader_.push_back(f);
+    return;
+  }
+  if (f.node == kLeader) {
+    f.node = current_leader();
+    if (f.node == 0) {
+      note(text + " (skipped: no leader)");
+      return;
+    }
+    note(text + " (n" + std::to_string(f.node) + ")");
+  } else {
+    note(text);
+  }
   switch (f.kind) {
     case Fault::Kind::kPartition: cuts_ = make_cuts(f.partition, config_.cluster.nodes); break;
+    case Fault::Kind::kIsolate:
+      cuts_ = Cuts{};
+      for (int other = 1; other <= config_.cluster.nodes; ++other) {
+        if (other != f.node) cuts_.cut_both(f.node, other);
+      }
+      break;
     case Fault::Kind::kHeal: cuts_ = Cuts{}; break;
     case Fault::Kind::kNetwork:
       loss_ = f.loss;
@@ -44,6 +86,7 @@ void Simulator::apply_fault(const Fault& f) {
 void Simulator::end_faults() {
   note("END OF FAULTS: heal, clean network, restart and resume every node");
   faults_over_ = true;
+  waiting_for_leader_.clear();
   cuts_ = Cuts{};
   loss_ = dup_ = 0;
   for (auto& n : nodes_) {

@@ -38,19 +38,23 @@ void Simulator::node_sends(int from, int to, kv::PeerMessage message) {
 
 // §5.2: "each server will vote for at most one candidate in a given term" -- across
 // crashes too, which is why the vote is persisted before the grant leaves. The simulator
-// sees every grant on the wire, so it checks this directly.
+// sees every grant on the wire (and every node's own vote, in observe()), so it checks
+// this directly.
 void Simulator::check_vote(int from, const kv::PeerMessage& message) {
   const auto* m = std::get_if<raft::Message>(&message);
   if (m == nullptr) return;
   const auto* v = std::get_if<raft::VoteResponse>(&m->body);
   if (v == nullptr || v->pre_vote || !v->granted) return;
-  const int candidate = static_cast<int>(m->to.value());
-  auto [it, inserted] = votes_.emplace(std::make_pair(from, m->term.value()), candidate);
+  record_vote(from, m->term.value(), static_cast<int>(m->to.value()));
+}
+
+void Simulator::record_vote(int voter, std::uint64_t term, int candidate) {
+  auto [it, inserted] = votes_.emplace(std::make_pair(voter, term), candidate);
   if (!inserted && it->second != candidate) {
-    sim_violations_.push_back("Vote uniqueness: node " + std::to_string(from) +
-                              " granted its term-" + std::to_string(m->term.value()) +
-                              " vote to both n" + std::to_string(it->second) + " and n" +
-                              std::to_string(candidate) + " (at " + format_time(now_) + ")");
+    sim_violations_.push_back("Vote uniqueness: node " + std::to_string(voter) + " voted for both n" +
+                              std::to_string(it->second) + " and n" + std::to_string(candidate) +
+                              " in term " + std::to_string(term) + " (at " + format_time(now_) + ")");
+    it->second = candidate;  // report each further switch once
   }
 }
 

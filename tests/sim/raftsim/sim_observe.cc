@@ -1,6 +1,7 @@
 // Watching the run: the invariant checker after every event a node handles, role changes
 // for the timeline, the stable leader after the faults end, and the final checks.
 #include <limits>
+#include <set>
 
 #include "kv/command.h"
 #include "raftsim/simulator.h"
@@ -28,6 +29,9 @@ void Simulator::observe(SimNode& n) {
     checker_.observe_applied(id, r.log().entry_at(i));
   }
   n.applied_seen = std::max(n.applied_seen, r.log().applied());
+  if (!r.vote().is_none()) {
+    record_vote(n.id(), r.term().value(), static_cast<int>(r.vote().value()));
+  }
   const int every = std::max(1, config_.checks.observe_every);
   if (every == 1 || n.events % static_cast<std::uint64_t>(every) == 0 || r.is_leader()) {
     ++stats_.observations;
@@ -41,15 +45,18 @@ void Simulator::note_role_change(SimNode& n) {
   n.last_role = r.role();
   n.last_term = r.term();
   n.last_leader = r.leader();
-  if (r.is_leader() && leaders_seen_.emplace(n.id(), r.term().value()).second) {
-    ++stats_.elections_won;
+  const bool elected = r.is_leader() && leaders_seen_.emplace(n.id(), r.term().value()).second;
+  if (elected) ++stats_.elections_won;
+  if (config_.timeline != nullptr) {
+    std::string text = "n" + std::to_string(n.id()) + " " + raft::role_name(r.role()) + " term " +
+                       std::to_string(r.term().value());
+    if (!r.is_leader() && !r.leader().is_none()) {
+      text += ", follows n" + std::to_string(r.leader().value());
+    }
+    if (r.is_leader()) text += "  <== LEADER";
+    note(text);
   }
-  if (config_.timeline == nullptr) return;
-  std::string text = "n" + std::to_string(n.id()) + " " + raft::role_name(r.role()) + " term " +
-                     std::to_string(r.term().value());
-  if (!r.is_leader() && !r.leader().is_none()) text += ", follows n" + std::to_string(r.leader().value());
-  if (r.is_leader()) text += "  <== LEADER";
-  note(text);
+  if (elected) leader_elected(n.id());
 }
 
 void Simulator::check_stable_leader() {
@@ -85,8 +92,14 @@ void Simulator::finish(SimResult& r) {
   r.end = now_;
   r.stats = stats_;
   r.history = ops_;
-  r.safety = checker_.violations();
-  r.safety.insert(r.safety.end(), sim_violations_.begin(), sim_violations_.end());
+  // The checker reports a broken invariant again at every later observation: keep one.
+  std::set<std::string> seen;
+  for (const std::vector<std::string>* list :
+       std::initializer_list<const std::vector<std::string>*>{&checker_.violations(), &sim_violations_}) {
+    for (const std::string& v : *list) {
+      if (seen.insert(v).second) r.safety.push_back(v);
+    }
+  }
   check_liveness(r);
   check_durability(r);
 }

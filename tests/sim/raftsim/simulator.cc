@@ -26,6 +26,7 @@ kv::ServiceConfig Simulator::service_config(int id) const {
   s.raft.heartbeat_tick = c.heartbeat_tick;
   s.raft.pre_vote = c.pre_vote;
   s.raft.check_quorum = c.check_quorum;
+  s.raft.max_entries_per_msg = c.max_entries_per_msg;
   s.raft.planted_bugs = c.bugs;
   s.raft.logger = make_node_logger(id, config_.timeline, &now_);
   s.leader_wait_ticks = c.leader_wait_ticks;
@@ -99,7 +100,7 @@ void Simulator::dispatch(EventBody& body) {
   } else if (auto* to = std::get_if<TimeoutEvent>(&body)) {
     client_timeout(to->op);
   } else if (auto* f = std::get_if<FaultEvent>(&body)) {
-    apply_fault(faults_[f->fault]);
+    apply_fault(faults_[f->fault]);  // a copy: applying may add faults
   } else if (std::holds_alternative<FaultsEndEvent>(body)) {
     end_faults();
   } else if (std::holds_alternative<SummaryEvent>(body)) {

@@ -71,6 +71,7 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   void node_sends(int from, int to, kv::PeerMessage message) override;
   void deliver(DeliverEvent& e);
   void check_vote(int from, const kv::PeerMessage& message);
+  void record_vote(int voter, std::uint64_t term, int candidate);
   /// A paused node keeps the event for later; true if it did.
   bool defer_if_paused(SimNode& n, EventBody& body);
 
@@ -84,7 +85,9 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   kv::Operation random_operation();
 
   // sim_faults.cc: the fault schedule
-  void apply_fault(const Fault& f);
+  void apply_fault(Fault f);
+  [[nodiscard]] int current_leader() const;  // 0: none
+  void leader_elected(int id);
   void end_faults();
   void crash(SimNode& n, const char* how);
   void restart(SimNode& n);
@@ -108,7 +111,8 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   Micros now_ = 0;
   bool started_ = false;
   std::vector<std::unique_ptr<SimNode>> nodes_;
-  std::vector<Fault> faults_;  // time-ordered
+  std::vector<Fault> faults_;  // time-ordered, then faults resolved at run time
+  std::vector<Fault> waiting_for_leader_;  // next-leader faults not yet triggered
 
   // network state
   Cuts cuts_;
@@ -124,7 +128,7 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   // checks
   raft::testing::InvariantChecker checker_;
   std::vector<std::string> sim_violations_;  // found by the simulator itself
-  std::map<std::pair<int, std::uint64_t>, int> votes_;  // (voter, term) -> candidate granted
+  std::map<std::pair<int, std::uint64_t>, int> votes_;  // (voter, term) -> candidate
   std::set<std::pair<int, std::uint64_t>> leaders_seen_;
   std::optional<Micros> stable_leader_at_;
   Micros next_log_matching_ = 0;

@@ -14,14 +14,23 @@ std::string format_time(Micros t) {
 
 std::string format_duration(Micros d) {
   char buf[48];
-  if (d % kMillisecond != 0) {
+  if (d < kMillisecond) {
     std::snprintf(buf, sizeof buf, "%lldus", static_cast<long long>(d));
+  } else if (d % kMillisecond != 0) {
+    // Sub-millisecond precision matters only for short spans.
+    std::snprintf(buf, sizeof buf, "%.1fms", static_cast<double>(d) / kMillisecond);
   } else if (d < kSecond || d % (kSecond / 10) != 0) {
     std::snprintf(buf, sizeof buf, "%lldms", static_cast<long long>(d / kMillisecond));
   } else {
     std::snprintf(buf, sizeof buf, "%gs", static_cast<double>(d) / kSecond);
   }
   return buf;
+}
+
+std::string format_exact(Micros d) {
+  if (d != 0 && d % kSecond == 0) return std::to_string(d / kSecond) + "s";
+  if (d % kMillisecond == 0) return std::to_string(d / kMillisecond) + "ms";
+  return std::to_string(d) + "us";
 }
 
 std::optional<Micros> parse_duration(std::string_view text) {

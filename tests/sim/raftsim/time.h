@@ -19,8 +19,10 @@ constexpr Micros seconds(std::int64_t s) { return s * kSecond; }
 
 /// "1.234567s" -- fixed width enough to line a timeline up.
 std::string format_time(Micros t);
-/// Short human form for durations: "250ms", "1.5s", "80us".
+/// Short human form for durations: "250ms", "1.5s", "12.3ms", "80us" (may round).
 std::string format_duration(Micros d);
+/// Exact form that parse_duration reads back: "2s", "350ms", "1234567us".
+std::string format_exact(Micros d);
 /// Parses "60s", "1.5s", "250ms", "800us", or a bare number of milliseconds.
 std::optional<Micros> parse_duration(std::string_view text);
 
