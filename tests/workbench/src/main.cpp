@@ -54,6 +54,10 @@ int run_once(const workbench::Options& o, std::uint64_t seed, const std::string&
     result = runner.run();
   }
   result.replay_command = replay;
+  if (auto err = workbench::write_history(result); !err.empty()) {
+    std::fprintf(stderr, "workbench: %s\n", err.c_str());
+    return kInternalError;
+  }
   const workbench::Verdict verdict = workbench::judge(result);
   if (auto err = workbench::write_outputs(result, verdict); !err.empty()) {
     std::fprintf(stderr, "workbench: %s\n", err.c_str());

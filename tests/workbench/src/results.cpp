@@ -230,16 +230,21 @@ std::string make_run_dir(const std::string& store) {
   return (fs::path(store) / leaf).string();
 }
 
+std::string write_history(const RunResult& run) {
+  std::ofstream history(fs::path(run.store_dir) / "history.edn");
+  write_history_edn(history, run.history);
+  history.flush();
+  return history ? "" : "could not write " + (fs::path(run.store_dir) / "history.edn").string();
+}
+
 std::string write_outputs(const RunResult& run, const Verdict& v) {
   const fs::path dir = run.store_dir;
   std::ofstream results(dir / "results.json");
   results << results_json(run, v).dump(2) << '\n';
-  std::ofstream history(dir / "history.edn");
-  write_history_edn(history, run.history);
   std::ofstream report(dir / "report.html");
   report << report_html(run, v);
   if (!v.checker_report.empty()) std::ofstream(dir / "lincheck.txt") << v.checker_report;
-  if (!results || !history || !report) return "could not write the results into " + dir.string();
+  if (!results || !report) return "could not write the results into " + dir.string();
   return "";
 }
 

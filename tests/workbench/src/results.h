@@ -36,7 +36,11 @@ std::string summary_text(const RunResult& run, const Verdict& v);
 // Creates DIR/<UTC time>/ (unique) and points DIR/latest at it; returns the path.
 std::string make_run_dir(const std::string& store);
 
-// results.json, history.edn and report.html into run.store_dir; returns "" or an error.
+// history.edn into run.store_dir, before checking: the history survives whatever the
+// checker does. Returns "" or an error.
+std::string write_history(const RunResult& run);
+
+// results.json, report.html (and lincheck.txt) into run.store_dir; returns "" or an error.
 std::string write_outputs(const RunResult& run, const Verdict& v);
 
 }  // namespace workbench
