@@ -22,6 +22,8 @@ options:
   --memory-limit MB memo memory for all keys together (default: 2048)
   --json            print one JSON document instead of the text report
   --all-keys        list every key, not only the bad and unknown ones
+  --every-key       check every key to the end; by default the check stops at the
+                    first key found not linearizable (the verdict is decided)
   --context N       show the last N ops of the longest linearizable prefix (default 8)
   --to-jsonl FILE   also write the parsed history as JSON lines (one input file only)
   -h, --help        this text
@@ -41,6 +43,7 @@ std::optional<T> number(std::string_view s) {
 
 std::variant<Options, std::string> parse_options(int argc, char** argv) {
   Options o;
+  o.check.stop_at_first_violation = true;
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     auto value = [&]() -> std::optional<std::string_view> {
@@ -53,6 +56,8 @@ std::variant<Options, std::string> parse_options(int argc, char** argv) {
       o.json = true;
     } else if (a == "--all-keys") {
       o.report.list_valid_keys = true;
+    } else if (a == "--every-key") {
+      o.check.stop_at_first_violation = false;
     } else if (a == "--format" || a == "--model" || a == "--semantics" || a == "--threads" || a == "--timeout" ||
                a == "--memory-limit" || a == "--context" || a == "--to-jsonl") {
       const auto v = value();

@@ -26,7 +26,8 @@ std::optional<std::string> name_of(const Value* v) {
   return std::nullopt;
 }
 
-std::optional<Error> add_event(EventPairer& pairer, const Value& event, const std::string& source, std::size_t line) {
+// `event` is consumed: its value is moved into the history.
+std::optional<Error> add_event(EventPairer& pairer, Value& event, const std::string& source, std::size_t line) {
   auto err = [&](std::string m) { return Error{source, line, std::move(m)}; };
   if (!event.is_map()) return err("expected an operation map {:process …, :type …, :f …}, found " + event.to_edn());
   const Value* process = event.get("process");
@@ -37,8 +38,8 @@ std::optional<Error> add_event(EventPairer& pairer, const Value& event, const st
   if (!type) return err("expected :type to be :invoke, :ok, :fail or :info");
   const std::optional<std::string> f = name_of(event.get("f"));
   if (!f) return err("expected an :f entry naming the operation (a keyword such as :read)");
-  const Value* value_ptr = event.get("value");
-  Value value = value_ptr ? *value_ptr : Value::nil();
+  Value* value_ptr = event.get("value");
+  Value value = value_ptr ? std::move(*value_ptr) : Value::nil();
   const Value* key_ptr = event.get("key");
   const std::int64_t p = process->as_int();
 
@@ -48,7 +49,8 @@ std::optional<Error> add_event(EventPairer& pairer, const Value& event, const st
       key = key_ptr->to_text();
     } else if (is_key_tuple(*f, value)) {
       key = value.items()[0].to_text();
-      value = Value(value.items()[1]);
+      Value v = std::move(*value.get_item(1));
+      value = std::move(v);
     }
     return pairer.invoke(p, *f, std::move(key), std::move(value), line);
   }
@@ -56,7 +58,8 @@ std::optional<Error> add_event(EventPairer& pairer, const Value& event, const st
   const std::string* pending_key = pairer.pending_key(p);
   if (key_ptr == nullptr && pending_key != nullptr && !pending_key->empty() && value.is_list() &&
       value.items().size() == 2 && value.items()[0].to_text() == *pending_key) {
-    value = Value(value.items()[1]);
+    Value v = std::move(*value.get_item(1));
+    value = std::move(v);
   }
   const Value* error = event.get("error");
   return pairer.complete(p, *type, *f, std::move(value), error ? error->to_text() : std::string(), line);
@@ -66,7 +69,7 @@ std::optional<Error> add_event(EventPairer& pairer, const Value& event, const st
 
 Result<History> parse_edn_history(std::string_view text, const std::string& source) {
   EdnReader reader(text, source);
-  EventPairer pairer(source);
+  EventPairer pairer(source, text.size() / 120);  // about two events of ~60 bytes per op
   const bool in_vector = reader.enter('[') || reader.enter('(');
   while (true) {
     if (in_vector && (reader.at_close(']') || reader.at_close(')'))) break;

@@ -20,7 +20,10 @@ std::optional<EventType> event_type(std::string_view name);
 
 class EventPairer {
  public:
-  explicit EventPairer(std::string source) { history_.source = std::move(source); }
+  explicit EventPairer(std::string source, std::size_t expected_ops = 0) {
+    history_.source = std::move(source);
+    history_.ops.reserve(expected_ops);
+  }
 
   std::optional<Error> invoke(std::int64_t process, std::string f, std::string key, Value input, std::size_t line);
   // `value` is the completion's value with any [key v] tuple already removed.

@@ -69,7 +69,7 @@ std::optional<Error> add_line(detail::EventPairer& pairer, std::string_view rest
 }  // namespace
 
 Result<History> parse_jepsen_log(std::string_view text, const std::string& source) {
-  detail::EventPairer pairer(source);
+  detail::EventPairer pairer(source, text.size() / 80);
   std::size_t line = 0, op_lines = 0, first_text_line = 0;
   while (!text.empty()) {
     ++line;

@@ -128,6 +128,16 @@ TEST(Cli, MemoryLimitGivesUnknownExitTwo) {
   EXPECT_EQ(r.code, 0) << r.out;
 }
 
+TEST(Cli, EveryKeyChecksEachKeyToTheEnd) {
+  CliRun r = run(kPorcupine + "/kv/c10-bad.txt");
+  EXPECT_EQ(r.code, 1) << r.out;
+  r = run("--every-key --json " + kPorcupine + "/kv/c10-bad.txt");
+  EXPECT_EQ(r.code, 1) << r.out;
+  const nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out;
+  for (const auto& k : j["files"][0]["keys"]) EXPECT_FALSE(k.contains("not_checked")) << k.dump();
+}
+
 TEST(Cli, JsonOutputIsOneDocument) {
   const CliRun r = run("--json " + kPorcupine + "/kv/c10-bad.txt 2>/dev/null");
   EXPECT_EQ(r.code, 1);

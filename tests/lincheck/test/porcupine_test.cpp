@@ -57,6 +57,7 @@ TEST_P(PorcupineHistory, ReproducesTheExpectedVerdict) {
   ASSERT_TRUE(h.ok()) << h.error().to_string();
   CheckOptions o;
   o.threads = 1;
+  o.stop_at_first_violation = true;
   Result<CheckResult> r = check(*h, ModelSpec{ModelKind::Auto, default_semantics(*format)}, o);
   ASSERT_TRUE(r.ok()) << r.error().to_string();
   EXPECT_EQ(r->verdict, e.linearizable ? Verdict::Linearizable : Verdict::NotLinearizable);

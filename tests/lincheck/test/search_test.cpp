@@ -144,9 +144,14 @@ TEST(Check, StopsOtherKeysAtTheFirstViolation) {
   h.ops.back().key = "bad";
   CheckOptions o;
   o.threads = 1;
+  o.stop_at_first_violation = true;
   Result<CheckResult> r = check(h, ModelSpec{ModelKind::CasRegister}, o);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->verdict, Verdict::NotLinearizable);
+  for (const KeyResult& k : r->keys) {
+    const Verdict want = k.key == "bad" ? Verdict::NotLinearizable : Verdict::Linearizable;
+    EXPECT_EQ(k.verdict, k.not_checked ? Verdict::Unknown : want) << k.key;
+  }
   o.stop_at_first_violation = false;
   r = check(h, ModelSpec{ModelKind::CasRegister}, o);
   ASSERT_TRUE(r.ok());

@@ -11,6 +11,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "lincheck/value.hpp"
@@ -43,6 +44,8 @@ struct Operation {
 
   bool returned() const { return ret != kNever; }
 };
+
+static_assert(std::is_nothrow_move_constructible_v<Operation>, "histories grow by moving operations");
 
 struct History {
   std::string source = "<memory>";  // file name, for messages

@@ -48,9 +48,13 @@ class Value {
   const std::string& text() const { return text_; }
   // Elements of a List; for a Map the flattened key/value sequence.
   const std::vector<Value>& items() const { return items_; }
+  Value* get_item(std::size_t i) { return i < items_.size() ? &items_[i] : nullptr; }
 
   // Map lookup by keyword name (EDN histories key their maps with keywords); nullptr if absent.
   const Value* get(std::string_view keyword_name) const;
+  Value* get(std::string_view keyword_name) {
+    return const_cast<Value*>(static_cast<const Value&>(*this).get(keyword_name));
+  }
 
   // EDN rendering: nil, 3, "s", :kw, [1 2], {:a 1}. Used in reports and as canonical key text.
   std::string to_edn() const;
