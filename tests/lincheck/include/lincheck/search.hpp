@@ -35,7 +35,8 @@
 //    stop them all as soon as one is found not linearizable.
 //
 // When no linearization exists, the result keeps the longest partial linearization found
-// and the op whose return ended it.
+// and the op that could not follow it: the op whose return ended it, or the pending read
+// that reachability pruning found could never be satisfied.
 #pragma once
 
 #include <algorithm>
@@ -81,7 +82,7 @@ struct SearchResult {
   std::string unknown_reason;
   // NotLinearizable only: indices into the input ops.
   std::vector<std::uint32_t> longest_prefix;  // in linearization order
-  std::uint32_t blocked = 0;                  // returned op that could not follow the prefix
+  std::uint32_t blocked = 0;                  // an op that could not follow the prefix
   SearchStats stats;
 };
 
@@ -124,13 +125,13 @@ class Searcher {
   void build_events(const std::vector<SearchOp<Op>>& ops);
   void find_twins();
   void gather_candidates();
-  bool unreachable_read() const;
+  std::uint32_t unreachable_read() const;  // a candidate read that can never be placed, or kNone
   Forced take_forced_read();
   bool try_linearize(std::uint32_t op, bool forced = false);
   void place(std::uint32_t op);
   Frame backtrack();
   bool backtrack_to_choice();
-  void note_dead_end();
+  void note_dead_end(std::uint32_t blocked);
   bool out_of_time();
   SearchResult finish(Verdict v, std::string reason = {});
 
@@ -260,13 +261,13 @@ void Searcher<M>::gather_candidates() {
 }
 
 template <Model M>
-bool Searcher<M>::unreachable_read() const {
+std::uint32_t Searcher<M>::unreachable_read() const {
   if constexpr (has_reachability<M>) {
     for (std::uint32_t op : candidates_) {
-      if (read_only_[op] && reach_->unreachable(*state_, op)) return true;
+      if (read_only_[op] && reach_->unreachable(*state_, op)) return op;
     }
   }
-  return false;
+  return kNone;
 }
 
 template <Model M>
@@ -356,13 +357,13 @@ bool Searcher<M>::backtrack_to_choice() {
 }
 
 template <Model M>
-void Searcher<M>::note_dead_end() {
+void Searcher<M>::note_dead_end(std::uint32_t blocked) {
   if (have_best_ && stack_.size() <= best_.size()) return;
   best_.resize(stack_.size());
   for (std::size_t d = shared_; d < stack_.size(); ++d) best_[d] = stack_[d].op;
   shared_ = stack_.size();
   have_best_ = true;
-  best_blocked_ = barrier_;
+  best_blocked_ = blocked;
 }
 
 template <Model M>
@@ -394,7 +395,9 @@ std::optional<SearchResult> Searcher<M>::run_for(std::uint64_t max_steps) {
     if (fresh_) {
       fresh_ = false;
       gather_candidates();
-      const Forced forced = unreachable_read() ? Forced::DeadEnd : take_forced_read();
+      const std::uint32_t unreachable = unreachable_read();
+      if (unreachable != kNone) note_dead_end(unreachable);
+      const Forced forced = unreachable != kNone ? Forced::DeadEnd : take_forced_read();
       if (forced == Forced::Taken) {
         fresh_ = true;
       } else if (forced == Forced::DeadEnd) {
@@ -412,7 +415,7 @@ std::optional<SearchResult> Searcher<M>::run_for(std::uint64_t max_steps) {
       }
       // Every ok candidate failed. barrier_ must be placed before it returns, so only info
       // ops called before that return remain to try.
-      note_dead_end();
+      note_dead_end(barrier_);
       at_ = Cursor{true, info_.first()};
       continue;
     }
