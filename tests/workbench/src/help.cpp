@@ -42,8 +42,11 @@ Workbench-only options:
   --init-timeout S         how long a node may take to answer init (default 10, as Maelstrom)
   --check-timeout S        stop the linearizability search after S seconds (default 300;
                            0 = never); keys not decided by then are unknown
-  --reads-on-all-keys      give every lin-kv key n reader threads; Maelstrom's generator
-                           only gives readers to the keys of the first 2n client threads
+  --reads-on-all-keys      give every lin-kv key n reader threads (the default, as the
+                           lin-kv spec says: 2n threads per key, n of them readers)
+  --reads-on-first-keys-only
+                           reproduce Maelstrom 0.2's generator quirk: only the keys of the
+                           first 2n client threads ever get readers
   --no-progress            no live progress line
 
 Outputs (in DIR/<time>/): results.json, history.edn (Maelstrom's format), report.html

@@ -174,6 +174,7 @@ const std::map<std::string, std::function<void(Options&)>>& flag_options() {
       {"--log-net-send", [](Options& o) { o.log_net_send = true; }},
       {"--log-net-recv", [](Options& o) { o.log_net_recv = true; }},
       {"--reads-on-all-keys", [](Options& o) { o.reads_on_all_keys = true; }},
+      {"--reads-on-first-keys-only", [](Options& o) { o.reads_on_all_keys = false; }},
       {"--no-progress", [](Options& o) { o.progress = false; }},
   };
   return table;

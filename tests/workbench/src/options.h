@@ -36,7 +36,7 @@ struct Options {
   int test_count = 1;
   double init_timeout_s = 10;          // workbench-only: Maelstrom's init deadline is fixed
   double check_timeout_s = 300;        // workbench-only: past it, undecided keys are unknown
-  bool reads_on_all_keys = false;      // workbench-only: see docs/workbench.md
+  bool reads_on_all_keys = true;       // workbench-only: see docs/workbench.md
   bool progress = true;                // workbench-only: --no-progress turns it off
 };
 

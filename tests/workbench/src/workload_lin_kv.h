@@ -3,8 +3,9 @@
 //    takes the next unused key when its key is retired.
 //  - Within a key, jepsen's (reserve n read (mix [write cas cas])) gives threads 0..n-1 reads
 //    and the others a random third writes, two thirds cas, values 0-4. Reserve names
-//    threads by their absolute number, so in Maelstrom only the first group has readers;
-//    --reads-on-all-keys gives every group its n readers instead.
+//    threads by their absolute number, so in Maelstrom only the first group has readers.
+//    By default every group gets its n readers (the lin-kv spec); the Maelstrom quirk is
+//    --reads-on-first-keys-only.
 //  - (process-limit 20): a key is retired once 20 distinct processes have been seen on its
 //    group's threads; a process is replaced after each :info, so unknown outcomes retire keys.
 #pragma once
