@@ -55,6 +55,9 @@ struct CheckConfig {
   /// Liveness bound: after the faults end, a leader everyone follows within this many
   /// election timeouts (election_tick × tick).
   int leader_within_timeouts = 10;
+  /// A run whose event queue grows past this is stopped as a message storm (a liveness
+  /// failure): a broken core can amplify messages without bound.
+  std::size_t max_queued_events = 50'000;
 };
 
 struct SimConfig {

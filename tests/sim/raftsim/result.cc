@@ -4,6 +4,7 @@ namespace raftsim {
 
 bool SimResult::live() const {
   const LivenessEvidence& l = liveness;
+  if (!aborted.empty()) return false;
   if (!l.checked) return true;
   return l.stable_leader_at && *l.stable_leader_at - l.faults_end <= l.bound && l.stuck_ops.empty();
 }
@@ -11,6 +12,7 @@ bool SimResult::live() const {
 std::string SimResult::liveness_report() const {
   const LivenessEvidence& l = liveness;
   std::string out;
+  if (!aborted.empty()) return "run stopped: " + aborted;
   if (!l.stable_leader_at) {
     out = "no stable leader after the faults ended at " + format_time(l.faults_end);
   } else {

@@ -48,6 +48,8 @@ struct SimResult {
   std::vector<std::string> safety;
   /// Property 3.
   LivenessEvidence liveness;
+  /// Set when the run was stopped early (a message storm); counts against liveness.
+  std::string aborted;
   /// Property 4: acknowledged writes missing from the final committed log.
   std::vector<std::string> durability;
 

@@ -90,6 +90,7 @@ void Simulator::finish(SimResult& r) {
   check_log_matching();
   r.seed = config_.seed;
   r.end = now_;
+  r.aborted = aborted_;
   r.stats = stats_;
   r.history = ops_;
   // The checker reports a broken invariant again at every later observation: keep one.

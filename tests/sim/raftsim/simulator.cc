@@ -69,7 +69,13 @@ void Simulator::schedule_start() {
 
 bool Simulator::step() {
   if (!started_) schedule_start();
-  if (queue_.empty() || queue_.next_time() > config_.duration) return false;
+  if (queue_.empty() || queue_.next_time() > config_.duration || !aborted_.empty()) return false;
+  if (queue_.size() > config_.checks.max_queued_events) {
+    aborted_ = "message storm: " + std::to_string(queue_.size()) + " events queued at " +
+               format_time(now_);
+    note(aborted_);
+    return false;
+  }
   Event e = queue_.pop();
   now_ = e.at;
   ++stats_.events;
@@ -132,7 +138,7 @@ void Simulator::summary() {
 SimResult Simulator::run() {
   while (step()) {
   }
-  now_ = config_.duration;
+  if (aborted_.empty()) now_ = config_.duration;
   SimResult r;
   finish(r);
   return r;

@@ -132,6 +132,7 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   std::set<std::pair<int, std::uint64_t>> leaders_seen_;
   std::optional<Micros> stable_leader_at_;
   Micros next_log_matching_ = 0;
+  std::string aborted_;
   SimStats stats_;
 };
 

@@ -1,0 +1,24 @@
+// Adversarial schedule templates: generic faults (isolate, pause, crash, heal) aimed at
+// the leader in a fixed order, with random times and delays. A random fault mix reaches
+// some bugs' preconditions only rarely; these reach them in a few dozen seeds, which is
+// what lets the planted-bug tests run within the CI budget.
+#pragma once
+
+#include "raftsim/rng.h"
+#include "raftsim/schedule.h"
+
+namespace raftsim::test {
+
+/// Figure 8 of the Raft paper, as faults: isolate the leader (its new entries stay
+/// uncommitted), isolate its successor the moment it wins (so the successor's own entry
+/// stays uncommitted too), crash the next winner shortly after it wins (mid-way through
+/// re-replicating old entries), then heal so the successor can come back. Repeated
+/// `rounds` times, one round per ~1.2 s.
+Schedule figure8_schedule(int rounds, Rng& rng);
+
+/// A stale leader: isolate the leader and pause it at once (it neither steps down nor
+/// hears of its successor), let the majority elect a new leader and commit writes while
+/// clients keep sending to the old one, then resume it; later heal. `rounds` times.
+Schedule stale_leader_schedule(int rounds, Rng& rng);
+
+}  // namespace raftsim::test
