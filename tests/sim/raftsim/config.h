@@ -50,8 +50,13 @@ struct WorkloadConfig {
 struct CheckConfig {
   /// Observe a node's invariants after every k-th event it handles (1: every event).
   int observe_every = 1;
-  /// Pairwise Log Matching over all live nodes this often (and at the end).
+  /// Pairwise Log Matching over the uncommitted tails of all live nodes' logs this often.
+  /// (Committed prefixes are compared with the cluster's committed log on every
+  /// observation, as State Machine Safety.)
   Micros log_matching_every = seconds(1);
+  /// Pairwise Log Matching over whole logs -- O(nodes² × log length) -- this often, and
+  /// at the end.
+  Micros full_log_matching_every = seconds(30);
   /// Liveness bound: after the faults end, a leader everyone follows within this many
   /// election timeouts (election_tick × tick).
   int leader_within_timeouts = 10;

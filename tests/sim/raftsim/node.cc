@@ -13,6 +13,8 @@ void SimNode::start(const kv::ServiceConfig& config) {
   last_role = raft::Role::kFollower;
   last_term = service_->raft().term();
   last_leader = raft::kNoNode;
+  last_vote = raft::kNoNode;
+  last_vote_term = raft::Term{0};
   paused = false;
   deferred.clear();
 }

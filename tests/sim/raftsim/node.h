@@ -58,6 +58,9 @@ class SimNode final : public kv::Host {
   raft::Role last_role = raft::Role::kFollower;
   raft::Term last_term;
   raft::NodeId last_leader;
+  /// The last (term, vote) the vote-uniqueness check recorded for this node.
+  raft::NodeId last_vote;
+  raft::Term last_vote_term;
   std::uint64_t events = 0;
 
   // kv::Host

@@ -29,6 +29,7 @@ void Simulator::client_next(int client) {
   op.op = random_operation();
   op.call = now_;
   const std::size_t index = ops_.size();
+  if (ops_.capacity() == index) ops_.reserve(2 * index + 1024);
   ops_.push_back(std::move(op));
   c.current = index;
   queue_.push(now_ + config_.workload.latency.sample(rng_), RequestEvent{index});
@@ -74,12 +75,16 @@ void Simulator::client_timeout(std::size_t index) {
 }
 
 void Simulator::client_done(std::size_t index) {
-  const int client = ops_[index].client;
-  Client& c = clients_[static_cast<std::size_t>(client)];
+  const ClientOp& op = ops_[index];
+  Client& c = clients_[static_cast<std::size_t>(op.client)];
   c.current.reset();
+  // Each client aims at one op per `gap` on average (exponential), counted from the call:
+  // a slow answer eats into the think time, so the offered rate holds while the cluster
+  // keeps up, and a client never has two ops in flight.
   const double gap = static_cast<double>(config_.workload.clients) * kSecond /
                      std::max(0.001, config_.workload.ops_per_sec);
-  queue_.push(now_ + 1 + static_cast<Micros>(rng_.exponential(gap)), ClientEvent{client});
+  const Micros next = op.call + static_cast<Micros>(rng_.exponential(gap));
+  queue_.push(std::max(now_ + 1, next), ClientEvent{op.client});
 }
 
 }  // namespace raftsim

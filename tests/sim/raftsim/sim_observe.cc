@@ -29,7 +29,9 @@ void Simulator::observe(SimNode& n) {
     checker_.observe_applied(id, r.log().entry_at(i));
   }
   n.applied_seen = std::max(n.applied_seen, r.log().applied());
-  if (!r.vote().is_none()) {
+  if (!r.vote().is_none() && (r.vote() != n.last_vote || r.term() != n.last_vote_term)) {
+    n.last_vote = r.vote();
+    n.last_vote_term = r.term();
     record_vote(n.id(), r.term().value(), static_cast<int>(r.vote().value()));
   }
   const int every = std::max(1, config_.checks.observe_every);
@@ -84,6 +86,30 @@ void Simulator::check_log_matching() {
     if (n->up()) live.push_back(&n->raft());
   }
   checker_.check_log_matching(live);
+}
+
+// Log Matching (§5.3) above the committed prefixes: if two logs hold an entry with the
+// same index and term, they are identical up to it. Cheap enough to run often.
+void Simulator::check_tail_log_matching() {
+  for (std::size_t a = 0; a < nodes_.size(); ++a) {
+    for (std::size_t b = a + 1; b < nodes_.size(); ++b) {
+      if (!nodes_[a]->up() || !nodes_[b]->up()) continue;
+      const raft::RaftLog& la = nodes_[a]->raft().log();
+      const raft::RaftLog& lb = nodes_[b]->raft().log();
+      const raft::Index lo = std::min(la.committed(), lb.committed());
+      raft::Index i = std::min(la.last_index(), lb.last_index());
+      while (i > lo && la.term(i) != lb.term(i)) i = i.prev();
+      for (raft::Index j = i; j > lo; j = j.prev()) {
+        if (!(la.entry_at(j) == lb.entry_at(j))) {
+          sim_violations_.push_back(
+              "Log Matching: nodes " + std::to_string(nodes_[a]->id()) + " and " +
+              std::to_string(nodes_[b]->id()) + " agree at index " + std::to_string(i.value()) +
+              " but differ at " + std::to_string(j.value()) + " (at " + format_time(now_) + ")");
+          break;
+        }
+      }
+    }
+  }
 }
 
 void Simulator::finish(SimResult& r) {

@@ -80,8 +80,11 @@ bool Simulator::step() {
   now_ = e.at;
   ++stats_.events;
   dispatch(e.body);
-  if (now_ >= next_log_matching_) {
+  if (now_ >= next_full_log_matching_) {
     check_log_matching();
+    next_full_log_matching_ = now_ + config_.checks.full_log_matching_every;
+  } else if (now_ >= next_log_matching_) {
+    check_tail_log_matching();
     next_log_matching_ = now_ + config_.checks.log_matching_every;
   }
   return true;

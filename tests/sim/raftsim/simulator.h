@@ -101,6 +101,7 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   void note_role_change(SimNode& n);
   void check_stable_leader();
   void check_log_matching();
+  void check_tail_log_matching();
   void finish(SimResult& r);
   void check_liveness(SimResult& r);
   void check_durability(SimResult& r);
@@ -132,6 +133,7 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   std::set<std::pair<int, std::uint64_t>> leaders_seen_;
   std::optional<Micros> stable_leader_at_;
   Micros next_log_matching_ = 0;
+  Micros next_full_log_matching_ = 0;
   std::string aborted_;
   SimStats stats_;
 };
