@@ -60,7 +60,9 @@ void Simulator::response_arrives(ResponseEvent& e) {
   if (c.current != e.op) return;  // the client already gave up on it
   op.result = std::move(e.result);
   op.ret = now_;
-  note("client " + describe(op) + " (" + format_duration(op.ret - op.call) + ")");
+  if (config_.timeline != nullptr) {  // describing an op costs more than handling it
+    note("client " + describe(op) + " (" + format_duration(op.ret - op.call) + ")");
+  }
   client_done(e.op);
 }
 
@@ -68,7 +70,7 @@ void Simulator::client_timeout(std::size_t index) {
   ClientOp& op = ops_[index];
   Client& c = clients_[static_cast<std::size_t>(op.client)];
   if (c.current != index) return;  // answered in time
-  note("client " + describe(op));
+  if (config_.timeline != nullptr) note("client " + describe(op));
   // An indefinite op stays open forever, so this process may not issue another one.
   c.process = next_process_++;
   client_done(index);

@@ -14,15 +14,18 @@
 namespace raftsim::test {
 namespace {
 
-// Faults for the first 2 s; then 2 s for the cluster to recover, which the liveness
-// bound (10 election timeouts = 1 s) plus a client timeout (0.5 s) fits into.
+// Each case is short, so that 300 of each fit the CI budget under the sanitizers: faults
+// for up to 2 s, then enough fault-free time for what the property needs -- for liveness,
+// the bound (10 election timeouts = 1 s) plus a client timeout (0.5 s).
 constexpr Micros kFaultsEnd = seconds(2);
-constexpr Micros kDuration = seconds(4);
+constexpr Micros kLivenessFaultsEnd = millis(1500);
+constexpr Micros kDuration = seconds(3);
+constexpr Micros kSafetyDuration = millis(2500);
 
 SimResult run(const SimCase& c) { return Simulator(config_for(c)).run(); }
 
 RC_GTEST_PROP(SimProperties, SafetyInvariantsHoldAfterEveryEvent, ()) {
-  const SimCase c = *gen_case(FaultMix::all(), kFaultsEnd, kDuration);
+  const SimCase c = *gen_case(FaultMix::all(), kFaultsEnd, kSafetyDuration);
   const SimResult r = run(c);
   if (!r.safe()) RC_FAIL(head(judge(r, false).details));
   RC_TAG(r.stats.elections_won > 1 ? "several leaders" : "one leader");
@@ -37,7 +40,7 @@ RC_GTEST_PROP(SimProperties, ClientHistoryIsLinearizableUnderAnyFaultMix, ()) {
 }
 
 RC_GTEST_PROP(SimProperties, LeaderAndProgressOnceFaultsStop, ()) {
-  const SimCase c = *gen_case(FaultMix::all(), kFaultsEnd, kDuration);
+  const SimCase c = *gen_case(FaultMix::all(), kLivenessFaultsEnd, kDuration);
   const SimResult r = run(c);
   RC_ASSERT(r.liveness.checked);
   if (!r.live()) RC_FAIL(r.liveness_report());
