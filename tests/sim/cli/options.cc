@@ -136,6 +136,9 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
       ss << in.rdbuf();
       o.schedule_text = ss.str();
     } else if (flag == "--bug") {
+#ifndef RAFTSIM_PLANTED_CORE
+      return fail("this build runs the production core; use raftsim_planted to plant bugs");
+#endif
       auto v = value();
       if (!v || !set_bug(c.bugs, *v)) return fail("unknown bug (see --help)");
     } else if (flag == "--timeline") {

@@ -56,7 +56,7 @@ struct CheckConfig {
   Micros log_matching_every = seconds(1);
   /// Pairwise Log Matching over whole logs -- O(nodes² × log length) -- this often, and
   /// at the end.
-  Micros full_log_matching_every = seconds(30);
+  Micros full_log_matching_every = seconds(60);
   /// Liveness bound: after the faults end, a leader everyone follows within this many
   /// election timeouts (election_tick × tick).
   int leader_within_timeouts = 10;
