@@ -134,11 +134,12 @@ rc::Gen<Schedule> gen_crash_schedule(int nodes, Micros end, int max_episodes) {
                       });
 }
 
-rc::Gen<SimCase> gen_case(const FaultMix& mix, Micros faults_end, Micros duration) {
+rc::Gen<SimCase> gen_case(const FaultMix& mix, Micros faults_end, Micros duration,
+                          std::vector<int> sizes) {
   return rc::gen::exec([=] {
     SimCase c;
     c.seed = *rc::gen::noShrink(rc::gen::resize(100, rc::gen::inRange<std::uint64_t>(1, 1'000'000'000)));
-    c.nodes = *rc::gen::element(5, 3);
+    c.nodes = *rc::gen::elementOf(sizes);
     c.small_batches = *rc::gen::weightedElement<bool>({{3, false}, {1, true}});
     c.schedule = *gen_schedule(mix, c.nodes, faults_end);
     c.duration = duration;

@@ -6,6 +6,8 @@
 
 #include <rapidcheck.h>
 
+#include <vector>
+
 #include "raftsim/schedule.h"
 #include "sim_case.h"
 
@@ -18,9 +20,10 @@ rc::Gen<Schedule> gen_schedule(const FaultMix& mix, int nodes, Micros end, int m
 /// (plainly or inside a persist) and later restarts.
 rc::Gen<Schedule> gen_crash_schedule(int nodes, Micros end, int max_episodes = 8);
 
-/// A case over 3 or 5 nodes with a schedule from `schedule(nodes)`; faults end at
-/// `faults_end` and the run lasts `duration`.
-rc::Gen<SimCase> gen_case(const FaultMix& mix, Micros faults_end, Micros duration);
+/// A case over one of `sizes` nodes; faults end at `faults_end` and the run lasts
+/// `duration`.
+rc::Gen<SimCase> gen_case(const FaultMix& mix, Micros faults_end, Micros duration,
+                          std::vector<int> sizes = {5, 3});
 rc::Gen<SimCase> gen_crash_case(Micros faults_end, Micros duration);
 
 }  // namespace raftsim::test
