@@ -30,6 +30,8 @@ const char* usage() {
   --no-pre-vote, --no-check-quorum
   --max-entries-per-msg N  entries per AppendEntries (default 1024)
   --observe-every K      invariant checks after every K-th event per node (default 1)
+  --leader-within N      liveness bound: a stable leader within N election timeouts after
+                         the faults end (default 10)
   --bug NAME             plant a bug (raftsim_planted only): commit_earlier_term_by_counting,
                          vote_before_persist, read_without_quorum_check,
                          truncate_on_matching_append
@@ -111,6 +113,7 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     else if (flag == "--values") ok = number(w.values) && w.values > 0;
     else if (flag == "--observe-every") ok = number(o.sim.checks.observe_every) && o.sim.checks.observe_every > 0;
     else if (flag == "--max-entries-per-msg") ok = number(c.max_entries_per_msg) && c.max_entries_per_msg > 0;
+    else if (flag == "--leader-within") ok = number(o.sim.checks.leader_within_timeouts) && o.sim.checks.leader_within_timeouts >= 0;
     else if (flag == "--no-pre-vote") c.pre_vote = false;
     else if (flag == "--no-check-quorum") c.check_quorum = false;
     else if (flag == "--no-lincheck") o.lincheck = false;

@@ -14,20 +14,24 @@
 namespace raftsim::test {
 namespace {
 
-// Each case is short, so that 300 of each fit the CI budget under the sanitizers: faults
-// for up to 2 s, then enough fault-free time for what the property needs -- for liveness,
-// the bound (10 election timeouts = 1 s) plus a client timeout (0.5 s).
-constexpr Micros kFaultsEnd = seconds(2);
-constexpr Micros kLivenessFaultsEnd = millis(1500);
-constexpr Micros kDuration = seconds(3);
-constexpr Micros kSafetyDuration = millis(2500);
+// Each case is short, so that 300 of each fit the CI budget under the sanitizers: 2
+// virtual seconds, faults for most of them, then as much fault-free time as the property
+// needs -- for liveness, the bound (5 election timeouts = 0.5 s; re-election after the
+// faults took at most 0.2 s over 300 seeds) plus a client timeout (0.5 s).
+constexpr Micros kDuration = seconds(2);
+constexpr Micros kSafetyFaultsEnd = seconds(2);
+constexpr Micros kFaultsEnd = millis(1500);
+constexpr Micros kLivenessFaultsEnd = seconds(1);
 
 SimResult run(const SimCase& c) { return Simulator(config_for(c)).run(); }
 
+// What a failure message carries besides the evidence: how to replay the case.
+std::string replay(const SimCase& c) { return "\nreplay: " + replay_command(c); }
+
 RC_GTEST_PROP(SimProperties, SafetyInvariantsHoldAfterEveryEvent, ()) {
-  const SimCase c = *gen_case(FaultMix::all(), kFaultsEnd, kSafetyDuration);
+  const SimCase c = *gen_case(FaultMix::all(), kSafetyFaultsEnd, kDuration);
   const SimResult r = run(c);
-  if (!r.safe()) RC_FAIL(head(judge(r, false).details));
+  if (!r.safe()) RC_FAIL(head(judge(r, false).details) + replay(c));
   RC_TAG(r.stats.elections_won > 1 ? "several leaders" : "one leader");
 }
 
@@ -36,23 +40,26 @@ RC_GTEST_PROP(SimProperties, ClientHistoryIsLinearizableUnderAnyFaultMix, ()) {
   const SimResult r = run(c);
   const Linearizability lin = check_linearizable(r.history);
   // Unknown (the checker's deadline) would be a checker problem, not a pass.
-  if (!lin.ok()) RC_FAIL(std::string(lincheck::to_string(lin.verdict)) + "\n" + head(lin.explanation));
+  if (!lin.ok()) {
+    RC_FAIL(std::string(lincheck::to_string(lin.verdict)) + "\n" + head(lin.explanation) + replay(c));
+  }
 }
 
 RC_GTEST_PROP(SimProperties, LeaderAndProgressOnceFaultsStop, ()) {
-  const SimCase c = *gen_case(FaultMix::all(), kLivenessFaultsEnd, kDuration);
+  SimCase c = *gen_case(FaultMix::all(), kLivenessFaultsEnd, kDuration);
+  c.leader_within_timeouts = 5;
   const SimResult r = run(c);
   RC_ASSERT(r.liveness.checked);
-  if (!r.live()) RC_FAIL(r.liveness_report());
+  if (!r.live()) RC_FAIL(r.liveness_report() + replay(c));
 }
 
 RC_GTEST_PROP(SimProperties, AcknowledgedWritesSurviveCrashesOfMinoritiesAndAllNodes, ()) {
   const SimCase c = *gen_crash_case(kFaultsEnd, kDuration);
   const SimResult r = run(c);
-  if (!r.durable()) RC_FAIL(head(judge(r, false).details));
+  if (!r.durable()) RC_FAIL(head(judge(r, false).details) + replay(c));
   // Lost writes can also show as stale reads after the restarts.
   const Linearizability lin = check_linearizable(r.history);
-  if (!lin.ok()) RC_FAIL(head(lin.explanation));
+  if (!lin.ok()) RC_FAIL(head(lin.explanation) + replay(c));
 }
 
 }  // namespace

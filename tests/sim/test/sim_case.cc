@@ -11,6 +11,7 @@ SimConfig config_for(const SimCase& c) {
   if (c.small_batches) cfg.cluster.max_entries_per_msg = 1;
   cfg.schedule = c.schedule;
   cfg.duration = c.duration;
+  cfg.checks.leader_within_timeouts = c.leader_within_timeouts;
   return cfg;
 }
 
@@ -26,6 +27,9 @@ std::string replay_command(const SimCase& c, const std::string& bug) {
   out += " --seed " + std::to_string(c.seed) + " --nodes " + std::to_string(c.nodes) +
          " --duration " + format_exact(c.duration);
   if (c.small_batches) out += " --max-entries-per-msg 1";
+  if (c.leader_within_timeouts != 10) {
+    out += " --leader-within " + std::to_string(c.leader_within_timeouts);
+  }
   return out + " --schedule '" + schedule + "'";
 }
 

@@ -19,6 +19,8 @@ struct SimCase {
   bool small_batches = false;
   Schedule schedule;
   Micros duration = seconds(4);
+  /// The liveness bound, in election timeouts (CheckConfig::leader_within_timeouts).
+  int leader_within_timeouts = 10;
 };
 
 /// The simulator configuration of a case (no timeline).
