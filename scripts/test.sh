@@ -10,10 +10,13 @@ jobs=$(nproc)
 build_and_test() {
   local dir=$1; shift
   echo "=== $dir: configure and build ==="
+  local start=$SECONDS
   cmake -S . -B "$dir" -G Ninja -DRAFTKV_WERROR=ON "$@" >/dev/null
   cmake --build "$dir" -j "$jobs"
-  echo "=== $dir: test ==="
+  echo "=== $dir: built in $((SECONDS - start)) s; test ==="
+  start=$SECONDS
   ctest --test-dir "$dir" -LE soak -j "$jobs" --output-on-failure --timeout 900
+  echo "=== $dir: tested in $((SECONDS - start)) s ==="
 }
 
 build_and_test build -DCMAKE_BUILD_TYPE=Release
