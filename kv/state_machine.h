@@ -34,6 +34,14 @@ struct Operation {
   json value;  // write: the new value
   json from;   // cas
   json to;     // cas
+
+  static Operation read(json key) { return {Kind::kRead, std::move(key), {}, {}, {}}; }
+  static Operation write(json key, json value) {
+    return {Kind::kWrite, std::move(key), std::move(value), {}, {}};
+  }
+  static Operation cas(json key, json from, json to) {
+    return {Kind::kCas, std::move(key), {}, std::move(from), std::move(to)};
+  }
 };
 
 /// An operation's outcome: ok (with the value, for a read) or a Maelstrom error.

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_UNITY_BUILD=ON >/dev/null
 cmake --build build -j "$(nproc)"
 exec build/bin/workbench test -w lin-kv --bin build/bin/raft-kv --node-count 3 --concurrency 4n \
   --rate 30 --nemesis partition --nemesis-interval 10 --time-limit 30 --store store "$@"

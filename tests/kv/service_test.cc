@@ -113,15 +113,12 @@ class FakeNet {
 
 void NodeHost::send(NodeId to, PeerMessage m) { net->enqueue(id, to, std::move(m)); }
 
-Operation read(json k) { return Operation{Operation::Kind::kRead, k, {}, {}, {}}; }
-Operation write(json k, json v) { return Operation{Operation::Kind::kWrite, k, v, {}, {}}; }
-Operation cas(json k, json f, json t) { return Operation{Operation::Kind::kCas, k, {}, f, t}; }
 
 TEST(Service, LeaderAnswersWriteOnlyAfterItCommits) {
   FakeNet net(3);
   const NodeId l = net.elect();
   ASSERT_FALSE(l.is_none());
-  net.service(l).handle_client(1, write(1, 5));
+  net.service(l).handle_client(1, Operation::write(1, 5));
   EXPECT_FALSE(net.answers(l).contains(1)) << "not before a quorum has it";
   net.deliver_all();
   ASSERT_TRUE(net.answers(l).contains(1));
@@ -132,13 +129,13 @@ TEST(Service, FollowerForwardsWritesAndAnswersWithTheAppliedOutcome) {
   FakeNet net(3);
   const NodeId l = net.elect();
   const NodeId f1 = net.follower_of(l, 0), f2 = net.follower_of(l, 1);
-  net.service(f1).handle_client(1, write(7, 1));
+  net.service(f1).handle_client(1, Operation::write(7, 1));
   net.deliver_all();
   net.tick();
   ASSERT_TRUE(net.answers(f1).contains(1));
   EXPECT_TRUE(net.answers(f1)[1].ok);
-  net.service(f2).handle_client(2, cas(7, 2, 3));
-  net.service(f2).handle_client(3, cas(8, 2, 3));
+  net.service(f2).handle_client(2, Operation::cas(7, 2, 3));
+  net.service(f2).handle_client(3, Operation::cas(8, 2, 3));
   net.deliver_all();
   net.tick();
   EXPECT_EQ(net.answers(f2)[2].code, ErrorCode::kPreconditionFailed);
@@ -149,11 +146,11 @@ TEST(Service, FollowerReadsThroughReadIndexWithoutWritingTheLog) {
   FakeNet net(3);
   const NodeId l = net.elect();
   const NodeId f = net.follower_of(l);
-  net.service(l).handle_client(1, write(1, 9));
+  net.service(l).handle_client(1, Operation::write(1, 9));
   net.deliver_all();
   net.tick();
   const raft::Index last = net.service(l).raft().log().last_index();
-  net.service(f).handle_client(2, read(1));
+  net.service(f).handle_client(2, Operation::read(1));
   net.deliver_all();
   net.tick();
   ASSERT_TRUE(net.answers(f).contains(2));
@@ -164,8 +161,8 @@ TEST(Service, FollowerReadsThroughReadIndexWithoutWritingTheLog) {
 TEST(Service, NoLeaderMeansError11AfterWaiting) {
   FakeNet net(3);
   // Before any election nobody leads: the request waits, then fails definitely.
-  net.service(NodeId{1}).handle_client(1, write(1, 1));
-  net.service(NodeId{1}).handle_client(2, read(1));
+  net.service(NodeId{1}).handle_client(1, Operation::write(1, 1));
+  net.service(NodeId{1}).handle_client(2, Operation::read(1));
   net.isolate(NodeId{1});
   net.tick(11);
   ASSERT_TRUE(net.answers(NodeId{1}).contains(1));
@@ -180,7 +177,7 @@ TEST(Service, WriteHandedToALeaderNeverGetsADefiniteError) {
   const NodeId l = net.elect();
   const NodeId f = net.follower_of(l);
   net.isolate(l);
-  net.service(l).handle_client(1, write(1, 1));  // proposed, cannot commit
+  net.service(l).handle_client(1, Operation::write(1, 1));  // proposed, cannot commit
   net.tick(80);
   ASSERT_TRUE(net.answers(l).contains(1));
   EXPECT_EQ(net.answers(l)[1].code, ErrorCode::kTimeout);
@@ -188,7 +185,7 @@ TEST(Service, WriteHandedToALeaderNeverGetsADefiniteError) {
   FakeNet net2(3);
   const NodeId l2 = net2.elect();
   const NodeId f2 = net2.follower_of(l2);
-  net2.service(f2).handle_client(1, write(1, 1));  // forwarded...
+  net2.service(f2).handle_client(1, Operation::write(1, 1));  // forwarded...
   net2.isolate(l2);                                // ...but the leader is cut off
   net2.tick(80);
   ASSERT_TRUE(net2.answers(f2).contains(1));
@@ -200,13 +197,13 @@ TEST(Service, DuplicatedForwardAppliesOnce) {
   FakeNet net(3);
   const NodeId l = net.elect();
   const NodeId f = net.follower_of(l);
-  net.service(f).handle_client(1, write(1, 5));
+  net.service(f).handle_client(1, Operation::write(1, 5));
   net.deliver_all(/*duplicate_forwards=*/true);
-  net.service(l).handle_client(2, write(1, 6));
+  net.service(l).handle_client(2, Operation::write(1, 6));
   net.deliver_all();
   net.replay_duplicates();  // the old "write 5" arrives again
   net.tick(2);
-  net.service(l).handle_client(3, read(1));
+  net.service(l).handle_client(3, Operation::read(1));
   net.deliver_all();
   net.tick(2);
   ASSERT_TRUE(net.answers(l).contains(3));
@@ -216,19 +213,19 @@ TEST(Service, DuplicatedForwardAppliesOnce) {
 TEST(Service, RequestsSurviveALeaderChange) {
   FakeNet net(5);
   const NodeId l = net.elect();
-  net.service(l).handle_client(1, write(1, 1));
+  net.service(l).handle_client(1, Operation::write(1, 1));
   net.deliver_all();
   net.tick();
   net.isolate(l);
   const NodeId l2 = net.elect();
   ASSERT_NE(l2, l);
-  net.service(l2).handle_client(2, cas(1, 1, 2));
+  net.service(l2).handle_client(2, Operation::cas(1, 1, 2));
   net.deliver_all();
   net.tick(2);
   EXPECT_TRUE(net.answers(l2)[2].ok);
   net.heal();
   net.tick(5);
-  net.service(l).handle_client(3, read(1));
+  net.service(l).handle_client(3, Operation::read(1));
   net.deliver_all();
   net.tick(3);
   ASSERT_TRUE(net.answers(l).contains(3));

@@ -7,10 +7,6 @@
 namespace kv {
 namespace {
 
-Operation write(json k, json v) { return Operation{Operation::Kind::kWrite, k, v, {}, {}}; }
-Operation cas(json k, json from, json to) {
-  return Operation{Operation::Kind::kCas, k, {}, from, to};
-}
 
 TEST(StateMachine, ReadOfMissingKeyIsError20) {
   StateMachine sm;
@@ -21,30 +17,30 @@ TEST(StateMachine, ReadOfMissingKeyIsError20) {
 
 TEST(StateMachine, WriteCreatesAndOverwrites) {
   StateMachine sm;
-  EXPECT_TRUE(sm.apply(write(1, 3)).ok);
+  EXPECT_TRUE(sm.apply(Operation::write(1, 3)).ok);
   EXPECT_EQ(sm.read(1).value, 3);
-  EXPECT_TRUE(sm.apply(write(1, 4)).ok);
+  EXPECT_TRUE(sm.apply(Operation::write(1, 4)).ok);
   EXPECT_EQ(sm.read(1).value, 4);
 }
 
 TEST(StateMachine, CasChecksFromAndMissingKey) {
   StateMachine sm;
-  EXPECT_EQ(sm.apply(cas(1, 0, 1)).code, ErrorCode::kKeyDoesNotExist);
-  sm.apply(write(1, 0));
-  Result bad = sm.apply(cas(1, 2, 3));
+  EXPECT_EQ(sm.apply(Operation::cas(1, 0, 1)).code, ErrorCode::kKeyDoesNotExist);
+  sm.apply(Operation::write(1, 0));
+  Result bad = sm.apply(Operation::cas(1, 2, 3));
   EXPECT_FALSE(bad.ok);
   EXPECT_EQ(bad.code, ErrorCode::kPreconditionFailed);
   EXPECT_EQ(sm.read(1).value, 0) << "a failed cas changes nothing";
-  EXPECT_TRUE(sm.apply(cas(1, 0, 0)).ok) << "from may equal to";
-  EXPECT_TRUE(sm.apply(cas(1, 0, 7)).ok);
+  EXPECT_TRUE(sm.apply(Operation::cas(1, 0, 0)).ok) << "from may equal to";
+  EXPECT_TRUE(sm.apply(Operation::cas(1, 0, 7)).ok);
   EXPECT_EQ(sm.read(1).value, 7);
 }
 
 TEST(StateMachine, KeysAreOpaqueJson) {
   StateMachine sm;
-  sm.apply(write(json{{"b", 1}, {"a", 2}}, "obj"));
-  sm.apply(write("1", "string one"));
-  sm.apply(write(1, "int one"));
+  sm.apply(Operation::write(json{{"b", 1}, {"a", 2}}, "obj"));
+  sm.apply(Operation::write("1", "string one"));
+  sm.apply(Operation::write(1, "int one"));
   EXPECT_EQ(sm.read(json{{"a", 2}, {"b", 1}}).value, "obj") << "object keys compare by value";
   EXPECT_EQ(sm.read("1").value, "string one");
   EXPECT_EQ(sm.read(1).value, "int one");
@@ -52,7 +48,7 @@ TEST(StateMachine, KeysAreOpaqueJson) {
 }
 
 TEST(Command, RoundTripsAndRejectsGarbage) {
-  Command c{raft::NodeId{3}, 77, cas(json::array({1, 2}), nullptr, json{{"x", 1}})};
+  Command c{raft::NodeId{3}, 77, Operation::cas(json::array({1, 2}), nullptr, json{{"x", 1}})};
   auto back = decode_command(encode_command(c));
   ASSERT_TRUE(back);
   EXPECT_EQ(back->origin, raft::NodeId{3});

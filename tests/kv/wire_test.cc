@@ -53,7 +53,7 @@ TEST(Wire, EveryRaftMessageRoundTrips) {
 }
 
 TEST(Wire, ForwardMessagesRoundTrip) {
-  ForwardRequest f{NodeId{3}, 42, Operation{Operation::Kind::kCas, 1, {}, 2, 3}};
+  ForwardRequest f{NodeId{3}, 42, Operation::cas(1, 2, 3)};
   auto back = std::get<ForwardRequest>(round_trip(f));
   EXPECT_EQ(back.origin, NodeId{3});
   EXPECT_EQ(back.seq, 42u);

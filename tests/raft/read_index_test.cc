@@ -9,13 +9,10 @@ namespace raft {
 namespace {
 
 using test::bodies_of;
+using test::manual;
 using test::msg;
 using testing::Cluster;
 
-void manual(Config& c) {
-  c.pre_vote = false;
-  c.check_quorum = false;
-}
 
 // §6.4 steps 1-2: the leader records its commit index and waits for a heartbeat round
 // that started after the read; a quorum of answers releases it.

@@ -11,14 +11,11 @@ namespace {
 
 using test::bodies_of;
 using test::entry;
+using test::manual;
 using test::msg;
 using test::Solo;
 using testing::Cluster;
 
-void manual(Config& c) {
-  c.pre_vote = false;
-  c.check_quorum = false;
-}
 
 std::vector<std::string> applied_data(Cluster& c, NodeId id) {
   std::vector<std::string> out;

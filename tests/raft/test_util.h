@@ -16,6 +16,13 @@ inline std::vector<NodeId> ids(std::initializer_list<std::uint64_t> v) {
   return out;
 }
 
+/// Config tweak for tests that drive elections by hand: plain §5.2 elections, no pre-vote
+/// round, and a leader that never steps down on its own for lack of a quorum.
+inline void manual(Config& c) {
+  c.pre_vote = false;
+  c.check_quorum = false;
+}
+
 /// One core on its own storage; the test plays every peer.
 struct Solo {
   explicit Solo(std::uint64_t id = 1, std::vector<NodeId> voters = ids({1, 2, 3}),

@@ -7,11 +7,6 @@
 namespace workbench::e2e {
 namespace {
 
-std::vector<std::string> with(std::vector<std::string> opts, const std::string& mode) {
-  for (auto& a : node_args(mode)) opts.push_back(a);
-  return opts;
-}
-
 std::string violations(const RunOutput& r) { return r.results["protocol"]["violations"].dump(); }
 
 TEST(EndToEnd, CorrectNodePassesLinKv) {

@@ -63,6 +63,11 @@ std::vector<std::string> node_args(const std::string& mode) {
   return {"--bin", test_node_bin(), "--", "--mode", mode};
 }
 
+std::vector<std::string> with(std::vector<std::string> opts, const std::string& mode) {
+  for (auto& a : node_args(mode)) opts.push_back(a);
+  return opts;
+}
+
 bool process_alive(int pid) {
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
   std::string s;

@@ -28,6 +28,8 @@ RunOutput run_workbench(const std::vector<std::string>& args);
 
 // Common arguments: wb_test_node in `mode` as the node binary.
 std::vector<std::string> node_args(const std::string& mode);
+// `opts` followed by node_args(mode).
+std::vector<std::string> with(std::vector<std::string> opts, const std::string& mode);
 
 std::string test_node_bin();
 std::string workbench_bin();

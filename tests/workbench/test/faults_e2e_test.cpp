@@ -19,11 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> with(std::vector<std::string> opts, const std::string& mode) {
-  for (auto& a : node_args(mode)) opts.push_back(a);
-  return opts;
-}
-
 TEST(Faults, PartitionsKeepACorrectNodeValid) {
   RunOutput r = run_workbench(with({"-w", "lin-kv", "--node-count", "3", "--concurrency", "2n", "--rate", "60",
                               "--time-limit", "3", "--nemesis", "partition", "--nemesis-interval", "0.3",
