@@ -20,9 +20,10 @@ struct Command {
   Operation op;
 };
 
-/// Compact JSON text.
+/// A compact binary form (format in command.cc): integers, Maelstrom's keys and values, as
+/// varints; any other JSON value as its text.
 std::string encode_command(const Command& c);
-/// Nullopt if `bytes` is not a command this version wrote (logged by the caller).
+/// Nullopt if `bytes` is not exactly one command in this format (logged by the caller).
 std::optional<Command> decode_command(std::string_view bytes);
 
 }  // namespace kv

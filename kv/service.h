@@ -22,8 +22,8 @@
 #include <deque>
 #include <map>
 #include <memory>
-#include <set>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -125,7 +125,12 @@ class Service {
   std::map<std::uint64_t, Request> requests_;  // by seq, writes and reads
   std::deque<std::uint64_t> waiting_;          // seqs waiting for a leader
   /// Commands applied so far, by (origin, seq): a command proposed twice applies once.
-  std::set<std::pair<std::uint64_t, std::uint64_t>> applied_;
+  struct OriginSeqHash {
+    std::size_t operator()(const std::pair<std::uint64_t, std::uint64_t>& k) const {
+      return std::hash<std::uint64_t>{}(k.first * 0x9e3779b97f4a7c15ULL ^ k.second);
+    }
+  };
+  std::unordered_set<std::pair<std::uint64_t, std::uint64_t>, OriginSeqHash> applied_;
 };
 
 }  // namespace kv

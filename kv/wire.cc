@@ -26,11 +26,49 @@ const std::vector<std::string> kPeerTypes = {
     "raft_heartbeat", "raft_heartbeat_ok", "raft_read_index", "raft_read_index_ok",
     "kv_forward",     "kv_forward_rejected"};
 
+// Entry payloads are opaque bytes (kv's commands are binary), but a JSON string holds
+// Unicode text. Each byte travels as the code point of the same value (U+0000-U+00FF,
+// i.e. Latin-1 read as Unicode): ASCII stays readable in message logs, any byte survives,
+// and a string with a code point above U+00FF is not a payload we wrote.
+std::string bytes_to_text(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size() + bytes.size() / 4);
+  for (const char ch : bytes) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (b < 0x80) {
+      out.push_back(ch);
+    } else {  // two-byte UTF-8 for U+0080-U+00FF
+      out.push_back(static_cast<char>(0xC0 | (b >> 6)));
+      out.push_back(static_cast<char>(0x80 | (b & 0x3F)));
+    }
+  }
+  return out;
+}
+
+/// The inverse of bytes_to_text, given valid UTF-8 (nlohmann::json checks that on parse);
+/// nullopt for a code point above U+00FF.
+std::optional<std::string> text_to_bytes(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
+      out.push_back(static_cast<char>(b));
+    } else if ((b == 0xC2 || b == 0xC3) && i + 1 < text.size()) {
+      const auto next = static_cast<unsigned char>(text[++i]);
+      out.push_back(static_cast<char>(((b & 0x03) << 6) | (next & 0x3F)));
+    } else {
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
 json encode_entries(const std::vector<Entry>& entries) {
   json arr = json::array();
   for (const Entry& e : entries) {
-    arr.push_back(json::array(
-        {e.term.value(), e.index.value(), static_cast<int>(e.type), e.data.str()}));
+    arr.push_back(json::array({e.term.value(), e.index.value(), static_cast<int>(e.type),
+                               bytes_to_text(e.data.view())}));
   }
   return arr;
 }
@@ -153,9 +191,14 @@ std::optional<std::vector<Entry>> decode_entries(const json& arr, std::string& e
       error = "field 'entries' must hold [term, index, type (0-2), data] arrays";
       return std::nullopt;
     }
+    std::optional<std::string> data = text_to_bytes(e[3].get_ref<const std::string&>());
+    if (!data) {
+      error = "an entry's data must be bytes as code points U+0000-U+00FF";
+      return std::nullopt;
+    }
     out.push_back(Entry{Term{e[0].get<std::uint64_t>()}, Index{e[1].get<std::uint64_t>()},
                         static_cast<raft::EntryType>(e[2].get<int>()),
-                        raft::Bytes(e[3].get<std::string>())});
+                        raft::Bytes(std::move(*data))});
   }
   return out;
 }

@@ -1,6 +1,9 @@
 // The lin-kv state machine: Maelstrom's read / write / cas semantics and error codes.
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <vector>
+
 #include "kv/command.h"
 #include "kv/state_machine.h"
 
@@ -47,18 +50,52 @@ TEST(StateMachine, KeysAreOpaqueJson) {
   EXPECT_EQ(sm.size(), 3u);
 }
 
-TEST(Command, RoundTripsAndRejectsGarbage) {
-  Command c{raft::NodeId{3}, 77, Operation::cas(json::array({1, 2}), nullptr, json{{"x", 1}})};
-  auto back = decode_command(encode_command(c));
-  ASSERT_TRUE(back);
-  EXPECT_EQ(back->origin, raft::NodeId{3});
-  EXPECT_EQ(back->seq, 77u);
-  EXPECT_EQ(back->op.kind, Operation::Kind::kCas);
-  EXPECT_EQ(back->op.key, json::array({1, 2}));
-  EXPECT_EQ(back->op.to, (json{{"x", 1}}));
-  EXPECT_FALSE(decode_command("not json"));
-  EXPECT_FALSE(decode_command(R"({"o":-1,"s":1,"k":1,"w":1})"));
-  EXPECT_FALSE(decode_command(R"({"o":1,"s":1,"k":1})"));
+TEST(Command, RoundTripsEveryKindOfJsonValue) {
+  const std::vector<json> values = {
+      nullptr, 0, 1, 127, 128, 300, -1, -128, std::numeric_limits<std::int64_t>::min(),
+      std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::uint64_t>::max(),
+      1.5, true, "", "text", json::array({1, 2}), json{{"x", 1}, {"y", json::array()}}};
+  for (const json& v : values) {
+    for (const Operation& op : {Operation::write(v, v), Operation::cas(v, v, 7)}) {
+      const Command c{raft::NodeId{3}, (std::uint64_t{5} << 32) + 77, op};
+      const auto back = decode_command(encode_command(c));
+      ASSERT_TRUE(back) << v.dump();
+      EXPECT_EQ(back->origin, raft::NodeId{3});
+      EXPECT_EQ(back->seq, c.seq);
+      EXPECT_EQ(back->op.kind, op.kind);
+      EXPECT_EQ(back->op.key, v);
+      EXPECT_EQ(back->op.key.dump(), v.dump()) << "the state machine keys by this text";
+      EXPECT_EQ(back->op.value, op.value);
+      EXPECT_EQ(back->op.from, op.from);
+      EXPECT_EQ(back->op.to, op.to);
+    }
+  }
+}
+
+TEST(Command, RejectsEveryTruncationAndGarbage) {
+  const std::string good =
+      encode_command(Command{raft::NodeId{2}, 1000, Operation::cas("k", json::array({1}), -5)});
+  ASSERT_TRUE(decode_command(good));
+  for (std::size_t n = 0; n < good.size(); ++n) {
+    EXPECT_FALSE(decode_command(good.substr(0, n))) << "prefix of " << n << " bytes";
+  }
+  EXPECT_FALSE(decode_command(good + "x")) << "trailing bytes";
+  EXPECT_FALSE(decode_command(R"({"o":1,"s":1,"k":1,"w":1})")) << "not this format";
+  std::string bad_version = good;
+  bad_version[1] = 0x02;
+  EXPECT_FALSE(decode_command(bad_version));
+  // 'K' 1, origin 1, seq 1, then a kind, key and value by hand (std::string literals:
+  // the bytes include NULs).
+  using namespace std::string_literals;
+  const std::string head = "K\x01\x01\x01"s;
+  EXPECT_TRUE(decode_command(head + "w\x01\x05\x00"s));
+  EXPECT_FALSE(decode_command(head + "r\x01\x05\x00"s)) << "unknown kind";
+  EXPECT_FALSE(decode_command(head + "w\x09\x05\x00"s)) << "unknown tag";
+  EXPECT_TRUE(decode_command(head + "w\x03\x02{}\x00"s));
+  EXPECT_FALSE(decode_command(head + "w\x03\x02{x\x00"s)) << "JSON text that does not parse";
+  EXPECT_FALSE(decode_command(head + "w\x03\x7f{}\x00"s)) << "length past the end";
+  EXPECT_FALSE(decode_command(head + "w\x01"s + std::string(10, '\xff') + "\x01\x00"s))
+      << "a varint longer than 64 bits";
 }
 
 }  // namespace

@@ -52,6 +52,32 @@ TEST(Wire, EveryRaftMessageRoundTrips) {
   EXPECT_EQ(append.leader_commit, Index{3});
 }
 
+// Payloads are bytes (kv's commands are binary): every byte value, NULs and invalid UTF-8
+// included, survives the JSON text of a Maelstrom message.
+TEST(Wire, EntryPayloadsOfAnyBytesRoundTrip) {
+  std::string all_bytes;
+  for (int b = 0; b < 256; ++b) all_bytes.push_back(static_cast<char>(b));
+  const std::string command = encode_command(Command{NodeId{2}, 9, Operation::write(1, -300)});
+  raft::AppendRequest req{Index{0}, Term{0},
+                          {raft::Entry{Term{1}, Index{1}, raft::EntryType::kNormal, all_bytes},
+                           raft::Entry{Term{1}, Index{2}, raft::EntryType::kNormal, command}},
+                          Index{0}};
+  const std::string text = encode_peer(raft::Message{NodeId{1}, NodeId{2}, Term{1}, req}).dump();
+  const auto back = std::get<raft::AppendRequest>(
+      std::get<raft::Message>(round_trip(raft::Message{NodeId{1}, NodeId{2}, Term{1}, req})).body);
+  ASSERT_EQ(back.entries.size(), 2u);
+  EXPECT_EQ(back.entries[0].data.str(), all_bytes);
+  EXPECT_EQ(back.entries[1].data.str(), command);
+  EXPECT_TRUE(decode_command(back.entries[1].data.view()));
+
+  // A string with a code point above U+00FF is no payload of ours: a clear error.
+  json body = json::parse(text);
+  body["entries"][0][3] = "\u20ac";  // the euro sign, U+20AC
+  auto bad = decode_peer(body, NodeId{1}, NodeId{2});
+  ASSERT_TRUE(std::holds_alternative<DecodeError>(bad));
+  EXPECT_NE(std::get<DecodeError>(bad).what.find("U+00FF"), std::string::npos);
+}
+
 TEST(Wire, ForwardMessagesRoundTrip) {
   ForwardRequest f{NodeId{3}, 42, Operation::cas(1, 2, 3)};
   auto back = std::get<ForwardRequest>(round_trip(f));
