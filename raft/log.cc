@@ -77,7 +77,8 @@ std::vector<Entry> RaftLog::entries_from(Index lo, std::size_t max_count,
   std::vector<Entry> out;
   const Index last = last_index();
   if (lo > last || max_count == 0) return out;
-  const Index hi = std::min(last.next(), lo + max_count);
+  // Saturating: max_count may be "everything" (SIZE_MAX).
+  const Index hi = lo + std::min<std::uint64_t>(max_count, last.value() - lo.value() + 1);
   std::size_t bytes = 0;
   Index i = lo;
   // Stable part first, from storage in one call.

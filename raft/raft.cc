@@ -204,8 +204,10 @@ void Raft::send(NodeId to, MessageBody body, std::optional<Term> term) {
                  [](const HeartbeatResponse&) { return true; },
                  [](const auto&) { return false; }},
       body);
-  Message m{id(), to, term.value_or(term_), std::move(body)};
-  (after_persist ? msgs_after_persist_ : msgs_).push_back(std::move(m));
+  std::vector<Message>& out = after_persist ? msgs_after_persist_ : msgs_;
+  // ready() hands the vectors over whole; one message usually goes to every peer.
+  if (out.capacity() == 0) out.reserve(config_.voters.size());
+  out.push_back(Message{id(), to, term.value_or(term_), std::move(body)});
 }
 
 bool Raft::has_ready() const {

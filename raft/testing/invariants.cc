@@ -1,5 +1,6 @@
 #include "raft/testing/invariants.h"
 
+#include <limits>
 #include <sstream>
 
 namespace raft::testing {
@@ -36,7 +37,7 @@ void InvariantChecker::observe(const Raft& node) {
 
 void InvariantChecker::check_election_safety(const Raft& node) {
   if (!node.is_leader()) return;
-  auto [it, inserted] = leader_of_term_.emplace(node.term(), node.id());
+  auto [it, inserted] = leader_of_term_.try_emplace(node.term(), node.id());
   if (!inserted && it->second != node.id()) {
     violation("Election Safety: nodes " + std::to_string(it->second.value()) + " and " +
               std::to_string(node.id().value()) + " both led term " +
@@ -45,15 +46,14 @@ void InvariantChecker::check_election_safety(const Raft& node) {
 }
 
 void InvariantChecker::check_monotonic(const Raft& node, Seen& seen) {
-  const std::string who = "node " + std::to_string(node.id().value());
   if (node.term() < seen.term) {
-    violation("Monotonic term: " + who + " went from term " +
-              std::to_string(seen.term.value()) + " back to " +
+    violation("Monotonic term: node " + std::to_string(node.id().value()) +
+              " went from term " + std::to_string(seen.term.value()) + " back to " +
               std::to_string(node.term().value()));
   }
   if (node.log().committed() < seen.commit) {
-    violation("Monotonic commit: " + who + " went from commit " +
-              std::to_string(seen.commit.value()) + " back to " +
+    violation("Monotonic commit: node " + std::to_string(node.id().value()) +
+              " went from commit " + std::to_string(seen.commit.value()) + " back to " +
               std::to_string(node.log().committed().value()));
   }
   seen.term = std::max(seen.term, node.term());
@@ -63,8 +63,11 @@ void InvariantChecker::record_committed(const Raft& node, Seen& seen) {
   // Every entry this node considers committed must equal what the cluster committed at
   // that index; entries beyond the cluster's known committed prefix extend it.
   const Index commit = node.log().committed();
-  for (Index i = seen.commit.next(); i <= commit; i = i.next()) {
-    const Entry e = node.log().entry_at(i);
+  if (commit <= seen.commit) return;
+  const std::vector<Entry> newly = node.log().entries_from(
+      seen.commit.next(), commit.value() - seen.commit.value(), std::numeric_limits<std::size_t>::max());
+  for (const Entry& e : newly) {
+    const Index i = e.index;
     if (i.value() <= committed_.size()) {
       const Entry& known = committed_[i.value() - 1];
       if (!same_entry(known, e)) {
@@ -110,10 +113,15 @@ void InvariantChecker::observe_applied(NodeId node, const Entry& entry) {
               std::to_string(seen.applied.value()));
   }
   seen.applied = entry.index;
-  auto [it, inserted] = applied_.emplace(entry.index, entry);
-  if (!inserted && !same_entry(it->second, entry)) {
+  const std::size_t slot = entry.index.value() - 1;
+  if (entry.index.value() == 0) return;  // reported as an apply-order violation above
+  if (slot >= applied_.size()) applied_.resize(slot + 1);  // a gap is reported above
+  const Entry& first = applied_[slot];
+  if (first.index.value() == 0) {
+    applied_[slot] = entry;
+  } else if (!same_entry(first, entry)) {
     violation("State Machine Safety: node " + std::to_string(node.value()) + " applied " +
-              describe(entry) + " where another node applied " + describe(it->second));
+              describe(entry) + " where another node applied " + describe(first));
   }
 }
 
@@ -125,21 +133,26 @@ void InvariantChecker::observe_restart(NodeId node) {
 }
 
 void InvariantChecker::check_log_matching(std::span<const Raft* const> nodes) {
+  // Each log read once, in bulk (entry_at would copy one entry per call).
+  std::vector<std::vector<Entry>> logs;
+  logs.reserve(nodes.size());
+  for (const Raft* n : nodes) {
+    logs.push_back(n->log().entries_from(Index{1}, std::numeric_limits<std::size_t>::max(),
+                                         std::numeric_limits<std::size_t>::max()));
+  }
   for (std::size_t a = 0; a < nodes.size(); ++a) {
     for (std::size_t b = a + 1; b < nodes.size(); ++b) {
-      const RaftLog& la = nodes[a]->log();
-      const RaftLog& lb = nodes[b]->log();
+      const std::vector<Entry>& la = logs[a];
+      const std::vector<Entry>& lb = logs[b];
       // Find the highest index where both logs hold the same term; everything up to it
-      // must be identical.
-      Index i = std::min(la.last_index(), lb.last_index());
-      while (i.value() > 0 && la.term(i) != lb.term(i)) i = i.prev();
-      for (Index j = i; j.value() > 0; j = j.prev()) {
-        const Entry ea = la.entry_at(j);
-        const Entry eb = lb.entry_at(j);
-        if (!same_entry(ea, eb)) {
+      // must be identical. (logs[x][k] has index k+1.)
+      std::size_t i = std::min(la.size(), lb.size());
+      while (i > 0 && la[i - 1].term != lb[i - 1].term) --i;
+      for (std::size_t j = i; j > 0; --j) {
+        if (!same_entry(la[j - 1], lb[j - 1])) {
           violation("Log Matching: nodes " + std::to_string(nodes[a]->id().value()) + " and " +
                     std::to_string(nodes[b]->id().value()) + " agree at index " +
-                    std::to_string(i.value()) + " but differ at " + std::to_string(j.value()));
+                    std::to_string(i) + " but differ at " + std::to_string(j));
           break;
         }
       }

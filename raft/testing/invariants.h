@@ -63,7 +63,9 @@ class InvariantChecker {
   /// which it was committed (exact when that node is the leader that committed it).
   std::vector<Entry> committed_;
   std::vector<Term> commit_term_;
-  std::map<Index, Entry> applied_;  // the first entry anyone applied at each index
+  /// The first entry anyone applied at each index: applied_[i] has index i+1 (an entry
+  /// with index 0 marks a slot no node has applied yet).
+  std::vector<Entry> applied_;
   std::vector<std::string> violations_;
 };
 

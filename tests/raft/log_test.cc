@@ -2,6 +2,8 @@
 // Matching machinery, §5.4.1's up-to-date comparison.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "raft/log.h"
 #include "test_util.h"
 
@@ -131,6 +133,8 @@ TEST(RaftLog, EntriesFromSpansStableAndUnstableWithLimits) {
   EXPECT_EQ(log.entries_from(Index{2}, 2, 1 << 20).size(), 2u);
   EXPECT_EQ(log.entries_from(Index{1}, 100, 0).size(), 1u);
   EXPECT_TRUE(log.entries_from(Index{5}, 100, 1 << 20).empty());
+  constexpr auto kAll = std::numeric_limits<std::size_t>::max();
+  EXPECT_EQ(log.entries_from(Index{2}, kAll, kAll).size(), 3u) << "no limits: no overflow";
 }
 
 TEST(RaftLog, CommittedEntriesAreHandedOutOnce) {
