@@ -5,31 +5,62 @@
 namespace raftsim {
 
 namespace {
-// std::push_heap builds a max-heap: "less" here means "later".
 template <class K>
-bool later(const K& a, const K& b) {
-  return a.at != b.at ? a.at > b.at : a.seq > b.seq;
+bool earlier(const K& a, const K& b) {
+  return a.at != b.at ? a.at < b.at : a.seq < b.seq;
 }
+// A 4-ary min-heap: half the depth of a binary heap, and the four children of a node
+// share a cache line or two -- popping is most of the queue's cost.
+constexpr std::size_t kArity = 4;
 }  // namespace
 
-void EventQueue::push(Micros at, EventBody body) {
-  std::uint32_t slot;
+std::uint32_t EventQueue::take_slot() {
   if (free_slots_.empty()) {
-    slot = static_cast<std::uint32_t>(slab_.size());
-    slab_.push_back(std::move(body));
-  } else {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-    slab_[slot] = std::move(body);
+    slab_.emplace_back();
+    return static_cast<std::uint32_t>(slab_.size() - 1);
   }
-  heap_.push_back(Key{at, next_seq_++, slot});
-  std::push_heap(heap_.begin(), heap_.end(), later<Key>);
+  const std::uint32_t slot = free_slots_.back();
+  free_slots_.pop_back();
+  return slot;
+}
+
+void EventQueue::push_key(Micros at, std::uint32_t slot) {
+  const Key k{at, next_seq_++, slot};
+  std::size_t hole = heap_.size();
+  heap_.push_back(k);
+  while (hole > 0) {  // sift up: most new events are later than most queued ones
+    const std::size_t parent = (hole - 1) / kArity;
+    if (!earlier(k, heap_[parent])) break;
+    heap_[hole] = heap_[parent];
+    hole = parent;
+  }
+  heap_[hole] = k;
+}
+
+EventQueue::Key EventQueue::pop_key() {
+  const Key top = heap_.front();
+  const Key last = heap_.back();
+  heap_.pop_back();
+  const std::size_t n = heap_.size();
+  std::size_t hole = 0;
+  while (n > 0) {  // sift `last` down from the root
+    const std::size_t first = hole * kArity + 1;
+    if (first >= n) break;
+    std::size_t best = first;
+    const std::size_t end = std::min(first + kArity, n);
+    for (std::size_t c = first + 1; c < end; ++c) {
+      if (earlier(heap_[c], heap_[best])) best = c;
+    }
+    if (!earlier(heap_[best], last)) break;
+    heap_[hole] = heap_[best];
+    hole = best;
+  }
+  if (n > 0) heap_[hole] = last;
+  return top;
 }
 
 Event EventQueue::pop() {
-  std::pop_heap(heap_.begin(), heap_.end(), later<Key>);
-  const Key k = heap_.back();
-  heap_.pop_back();
+  const Key k = pop_key();
   free_slots_.push_back(k.slot);
   return Event{k.at, k.seq, std::move(slab_[k.slot])};
 }

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <variant>
 #include <vector>
 
@@ -31,8 +32,8 @@ struct ResponseEvent {  // an answer reaches its client
 struct ClientEvent {  // a client issues its next operation
   int client;
 };
-struct TimeoutEvent {  // a client stops waiting
-  std::size_t op;
+struct TimeoutEvent {  // a client's deadline (see Simulator::client_timeout)
+  int client;
 };
 struct FaultEvent {  // index into the time-ordered schedule
   std::size_t fault;
@@ -52,9 +53,24 @@ struct Event {
 
 class EventQueue {
  public:
-  void push(Micros at, EventBody body);
+  /// Schedules `body` (an EventBody or any one of its alternatives) at `at`.
+  template <class Body>
+  void push(Micros at, Body&& body) {
+    const std::uint32_t slot = take_slot();
+    slab_[slot] = std::forward<Body>(body);  // straight into the slab: one move
+    push_key(at, slot);
+  }
   /// Removes and returns the earliest event. Requires !empty().
   Event pop();
+  /// Removes the earliest event and calls handle(time, body) on it where it lies -- no
+  /// copy or move of the body; `handle` may move from it and may push more events.
+  /// Requires !empty().
+  template <class Handle>
+  void pop_and_handle(Handle&& handle) {
+    const Key k = pop_key();
+    handle(k.at, slab_[k.slot]);
+    free_slots_.push_back(k.slot);
+  }
   [[nodiscard]] bool empty() const { return heap_.empty(); }
   [[nodiscard]] Micros next_time() const { return heap_.front().at; }
   [[nodiscard]] std::size_t size() const { return heap_.size(); }
@@ -67,8 +83,12 @@ class EventQueue {
     std::uint64_t seq;
     std::uint32_t slot;
   };
+  std::uint32_t take_slot();
+  void push_key(Micros at, std::uint32_t slot);
+  Key pop_key();
+
   std::vector<Key> heap_;
-  std::vector<EventBody> slab_;
+  std::deque<EventBody> slab_;  // a deque: a body stays put while new ones are pushed
   std::vector<std::uint32_t> free_slots_;
   std::uint64_t next_seq_ = 0;
 };

@@ -33,7 +33,10 @@ void Simulator::client_next(int client) {
   ops_.push_back(std::move(op));
   c.current = index;
   queue_.push(now_ + config_.workload.latency.sample(rng_), RequestEvent{index});
-  queue_.push(now_ + config_.workload.timeout, TimeoutEvent{index});
+  if (!c.timeout_armed) {
+    c.timeout_armed = true;
+    queue_.push(now_ + config_.workload.timeout, TimeoutEvent{client});
+  }
 }
 
 void Simulator::request_arrives(std::size_t index) {
@@ -66,10 +69,21 @@ void Simulator::response_arrives(ResponseEvent& e) {
   client_done(e.op);
 }
 
-void Simulator::client_timeout(std::size_t index) {
+// One timeout event per client at a time, not one per op: most ops are answered long
+// before their deadline, and a queue full of stale timeouts makes every event dearer.
+// The event re-arms itself at the deadline of whatever op is in flight when it fires.
+void Simulator::client_timeout(int client) {
+  Client& c = clients_[static_cast<std::size_t>(client)];
+  c.timeout_armed = false;
+  if (!c.current) return;
+  const std::size_t index = *c.current;
   ClientOp& op = ops_[index];
-  Client& c = clients_[static_cast<std::size_t>(op.client)];
-  if (c.current != index) return;  // answered in time
+  const Micros deadline = op.call + config_.workload.timeout;
+  if (now_ < deadline) {
+    c.timeout_armed = true;
+    queue_.push(deadline, TimeoutEvent{client});
+    return;
+  }
   if (config_.timeline != nullptr) note("client " + describe(op));
   // An indefinite op stays open forever, so this process may not issue another one.
   c.process = next_process_++;

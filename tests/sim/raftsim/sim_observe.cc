@@ -25,10 +25,14 @@ void Simulator::after_event(SimNode& n) {
 void Simulator::observe(SimNode& n) {
   const raft::Raft& r = n.raft();
   const raft::NodeId id = r.id();
-  for (raft::Index i = n.applied_seen.next(); i <= r.log().applied(); i = i.next()) {
-    checker_.observe_applied(id, r.log().entry_at(i));
+  if (r.log().applied() > n.applied_seen) {
+    const std::uint64_t count = r.log().applied().value() - n.applied_seen.value();
+    for (const raft::Entry& e : r.log().entries_from(n.applied_seen.next(), count,
+                                                     std::numeric_limits<std::size_t>::max())) {
+      checker_.observe_applied(id, e);
+    }
+    n.applied_seen = r.log().applied();
   }
-  n.applied_seen = std::max(n.applied_seen, r.log().applied());
   if (!r.vote().is_none() && (r.vote() != n.last_vote || r.term() != n.last_vote_term)) {
     n.last_vote = r.vote();
     n.last_vote_term = r.term();

@@ -76,10 +76,11 @@ bool Simulator::step() {
     note(aborted_);
     return false;
   }
-  Event e = queue_.pop();
-  now_ = e.at;
-  ++stats_.events;
-  dispatch(e.body);
+  queue_.pop_and_handle([this](Micros at, EventBody& body) {
+    now_ = at;
+    ++stats_.events;
+    dispatch(body);
+  });
   if (now_ >= next_full_log_matching_) {
     check_log_matching();
     next_full_log_matching_ = now_ + config_.checks.full_log_matching_every;
@@ -107,7 +108,7 @@ void Simulator::dispatch(EventBody& body) {
   } else if (auto* c = std::get_if<ClientEvent>(&body)) {
     client_next(c->client);
   } else if (auto* to = std::get_if<TimeoutEvent>(&body)) {
-    client_timeout(to->op);
+    client_timeout(to->client);
   } else if (auto* f = std::get_if<FaultEvent>(&body)) {
     apply_fault(faults_[f->fault]);  // a copy: applying may add faults
   } else if (std::holds_alternative<FaultsEndEvent>(body)) {

@@ -57,6 +57,7 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   struct Client {
     std::int64_t process = 0;
     std::optional<std::size_t> current;  // index into ops_ of the request in flight
+    bool timeout_armed = false;          // a TimeoutEvent for this client is queued
   };
 
   // simulator.cc: the event loop
@@ -80,7 +81,7 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   void request_arrives(std::size_t op);
   void node_responds(int node, kv::ClientHandle client, const kv::Result& result) override;
   void response_arrives(ResponseEvent& e);
-  void client_timeout(std::size_t op);
+  void client_timeout(int client);
   void client_done(std::size_t op);
   kv::Operation random_operation();
 

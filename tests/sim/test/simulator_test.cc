@@ -29,6 +29,34 @@ TEST(EventQueue, EarliestFirstAndTiesInSchedulingOrder) {
   EXPECT_EQ(order, (std::vector<int>{4, 2, 3, 1}));
 }
 
+// The heap against a sorted reference, over random interleavings of pushes and pops with
+// many equal times (seeded; the seed is in the failure message).
+TEST(EventQueue, PopsInTimeThenSchedulingOrderUnderRandomInterleavings) {
+  for (std::uint64_t seed = 1; seed <= 50; ++seed) {
+    Rng rng(seed);
+    EventQueue q;
+    std::vector<std::pair<Micros, int>> reference;  // (time, push order); kept sorted
+    int pushed = 0;
+    for (int step = 0; step < 2000; ++step) {
+      if (q.empty() || rng.uniform(0, 99) < 55) {
+        const Micros at = rng.uniform(0, 50);
+        q.push(at, TickEvent{pushed});
+        reference.insert(std::upper_bound(reference.begin(), reference.end(),
+                                          std::make_pair(at, pushed)),
+                         {at, pushed});
+        ++pushed;
+      } else {
+        const Event e = q.pop();
+        ASSERT_EQ(e.at, reference.front().first) << "seed " << seed << " step " << step;
+        ASSERT_EQ(std::get<TickEvent>(e.body).node, reference.front().second)
+            << "seed " << seed << " step " << step;
+        reference.erase(reference.begin());
+      }
+      ASSERT_EQ(q.size(), reference.size());
+    }
+  }
+}
+
 TEST(Latency, ParsesWhatItDescribesAndSamplesWithinBounds) {
   for (const char* text : {"constant:5ms", "uniform:1ms-10ms", "exponential:1ms+4ms"}) {
     auto l = Latency::parse(text);
