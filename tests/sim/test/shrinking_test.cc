@@ -47,6 +47,8 @@ TEST(Shrinking, AFailingScheduleShrinksToAFewFaults) {
   ASSERT_TRUE(last_failure);
   std::cout << "first failing schedule had " << generated_faults << " faults; shrunk to:\n";
   showValue(*last_failure, std::cout);
+  std::cout << "with the bug planted: "
+            << replay_command(*last_failure, "read_without_quorum_check") << "\n";
   EXPECT_LE(last_failure->schedule.faults.size(), 6u);
 }
 
