@@ -113,8 +113,8 @@ void InvariantChecker::observe_applied(NodeId node, const Entry& entry) {
               std::to_string(seen.applied.value()));
   }
   seen.applied = entry.index;
-  const std::size_t slot = entry.index.value() - 1;
   if (entry.index.value() == 0) return;  // reported as an apply-order violation above
+  const std::size_t slot = entry.index.value() - 1;
   if (slot >= applied_.size()) applied_.resize(slot + 1);  // a gap is reported above
   const Entry& first = applied_[slot];
   if (first.index.value() == 0) {
