@@ -76,17 +76,7 @@ SimCase random_case(std::uint64_t seed, int nodes, const FaultMix& mix, Micros g
 TEST(PlantedBugs, CommitByCountingIsCaught) {
   // Figure 8 needs an old-term entry to reach a majority ahead of the new leader's own
   // entry: one entry per AppendEntries, a busy log, and leader-aimed faults.
-  expect_caught({"commit_earlier_term_by_counting", 200,
-                 [](std::uint64_t seed) {
-                   SimCase c;
-                   c.seed = seed;
-                   c.nodes = 3;
-                   c.small_batches = true;
-                   Rng rng(seed * 7919);
-                   c.schedule = figure8_schedule(2, rng);
-                   c.duration = c.schedule.end + seconds(2);
-                   return c;
-                 },
+  expect_caught({"commit_earlier_term_by_counting", 200, figure8_case,
                  [](SimConfig& cfg) { cfg.workload.ops_per_sec = 300; }},
                 " --rate 300");
 }
@@ -101,14 +91,7 @@ TEST(PlantedBugs, VoteBeforePersistIsCaught) {
 }
 
 TEST(PlantedBugs, ReadWithoutQuorumCheckIsCaught) {
-  expect_caught({"read_without_quorum_check", 200, [](std::uint64_t seed) {
-                   SimCase c;
-                   c.seed = seed;
-                   Rng rng(seed * 7919);
-                   c.schedule = stale_leader_schedule(2, rng);
-                   c.duration = c.schedule.end + seconds(2);
-                   return c;
-                 }});
+  expect_caught({"read_without_quorum_check", 200, stale_leader_case});
 }
 
 TEST(PlantedBugs, TruncationOnMatchingAppendIsCaught) {

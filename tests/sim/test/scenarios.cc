@@ -50,4 +50,24 @@ Schedule stale_leader_schedule(int rounds, Rng& rng) {
   return s;
 }
 
+SimCase figure8_case(std::uint64_t seed) {
+  SimCase c;
+  c.seed = seed;
+  c.nodes = 3;
+  c.small_batches = true;
+  Rng rng(seed * 7919);
+  c.schedule = figure8_schedule(2, rng);
+  c.duration = c.schedule.end + seconds(2);
+  return c;
+}
+
+SimCase stale_leader_case(std::uint64_t seed) {
+  SimCase c;
+  c.seed = seed;
+  Rng rng(seed * 7919);
+  c.schedule = stale_leader_schedule(2, rng);
+  c.duration = c.schedule.end + seconds(2);
+  return c;
+}
+
 }  // namespace raftsim::test

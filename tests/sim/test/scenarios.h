@@ -4,8 +4,11 @@
 // what lets the planted-bug tests run within the CI budget.
 #pragma once
 
+#include <cstdint>
+
 #include "raftsim/rng.h"
 #include "raftsim/schedule.h"
+#include "sim_case.h"
 
 namespace raftsim::test {
 
@@ -20,5 +23,12 @@ Schedule figure8_schedule(int rounds, Rng& rng);
 /// hears of its successor), let the majority elect a new leader and commit writes while
 /// clients keep sending to the old one, then resume it; later heal. `rounds` times.
 Schedule stale_leader_schedule(int rounds, Rng& rng);
+
+/// The cases the planted-bug tests search and the scenario tests replay on the production
+/// core: two rounds of the schedule, 2 s of run after it. Figure 8 runs on 3 nodes with
+/// one entry per AppendEntries (an old-term entry must reach a majority ahead of the new
+/// leader's own).
+SimCase figure8_case(std::uint64_t seed);
+SimCase stale_leader_case(std::uint64_t seed);
 
 }  // namespace raftsim::test

@@ -18,27 +18,11 @@ void expect_all_properties(const SimCase& c, double ops_per_sec) {
 }
 
 TEST(Scenarios, Figure8ScheduleKeepsEveryProperty) {
-  for (std::uint64_t seed = 1; seed <= 25; ++seed) {
-    SimCase c;
-    c.seed = seed;
-    c.nodes = 3;
-    c.small_batches = true;
-    Rng rng(seed * 7919);
-    c.schedule = figure8_schedule(2, rng);
-    c.duration = c.schedule.end + seconds(2);
-    expect_all_properties(c, 300);
-  }
+  for (std::uint64_t seed = 1; seed <= 25; ++seed) expect_all_properties(figure8_case(seed), 300);
 }
 
 TEST(Scenarios, StaleLeaderScheduleKeepsEveryProperty) {
-  for (std::uint64_t seed = 1; seed <= 25; ++seed) {
-    SimCase c;
-    c.seed = seed;
-    Rng rng(seed * 7919);
-    c.schedule = stale_leader_schedule(2, rng);
-    c.duration = c.schedule.end + seconds(2);
-    expect_all_properties(c, 100);
-  }
+  for (std::uint64_t seed = 1; seed <= 25; ++seed) expect_all_properties(stale_leader_case(seed), 100);
 }
 
 }  // namespace
