@@ -31,8 +31,14 @@ class Expected {
     if (has_value()) throw std::logic_error("Expected::error() on a value");
     return std::get<1>(v_);
   }
+  [[nodiscard]] T& value() {
+    if (!has_value()) throw std::logic_error("Expected::value() on an error");
+    return std::get<0>(v_);
+  }
   const T* operator->() const { return &value(); }
   const T& operator*() const { return value(); }
+  T* operator->() { return &value(); }
+  T& operator*() { return value(); }
 
  private:
   std::variant<T, E> v_;

@@ -22,6 +22,10 @@ struct PlantedBugs {
   /// (drops entries a newer AppendEntries already added: §5.3 "if an existing entry
   /// conflicts" is the only reason to truncate).
   bool truncate_on_matching_append = false;
+  /// Write-ahead log (WalOptions::planted_bugs): return from persist before the write is
+  /// synced -- it is synced only at the next persist -- so acknowledgements leave for data
+  /// a crash can still lose.
+  bool ack_before_sync = false;
 };
 
 }  // namespace raft

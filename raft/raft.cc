@@ -180,7 +180,8 @@ bool Raft::step_term(const Message& m) {
     if (from_leader) {
       // A stale leader: tell it our term so it steps down (it may be cut off and unable
       // to learn it otherwise, which with check-quorum/pre-vote could stall the cluster).
-      send(m.from, AppendResponse{});
+      // The answer promises nothing about our log, so it need not wait for a sync.
+      send_unpromised(m.from, AppendResponse{});
     } else if (vote_req) {
       send(m.from, VoteResponse{vote_req->pre_vote, false});
     }
@@ -201,10 +202,21 @@ void Raft::send(NodeId to, MessageBody body, std::optional<Term> term) {
                    return !v.pre_vote && v.granted;
                  },
                  [](const AppendResponse&) { return true; },
-                 [](const HeartbeatResponse&) { return true; },
+                 // A heartbeat ack says "you are still my leader" as of now (check-quorum,
+                 // ReadIndex confirmation, §6.4): nothing a crash could make untrue, so a
+                 // read's confirmation round never waits for the disk.
+                 [](const HeartbeatResponse&) { return false; },
                  [](const auto&) { return false; }},
       body);
-  std::vector<Message>& out = after_persist ? msgs_after_persist_ : msgs_;
+  enqueue(after_persist ? msgs_after_persist_ : msgs_, to, std::move(body), term);
+}
+
+void Raft::send_unpromised(NodeId to, MessageBody body) {
+  enqueue(msgs_, to, std::move(body), std::nullopt);
+}
+
+void Raft::enqueue(std::vector<Message>& out, NodeId to, MessageBody body,
+                   std::optional<Term> term) {
   // ready() hands the vectors over whole; one message usually goes to every peer.
   if (out.capacity() == 0) out.reserve(config_.voters.size());
   out.push_back(Message{id(), to, term.value_or(term_), std::move(body)});

@@ -180,6 +180,9 @@ class Raft {
   bool step_term(const Message& m);  // §5.1 term rules; false = drop the message
   /// Queues a message; `term` overrides our term (pre-vote requests and grants).
   void send(NodeId to, MessageBody body, std::optional<Term> term = std::nullopt);
+  /// Queues a message that may leave before the Ready is persisted, whatever its type.
+  void send_unpromised(NodeId to, MessageBody body);
+  void enqueue(std::vector<Message>& out, NodeId to, MessageBody body, std::optional<Term> term);
   [[nodiscard]] HardState hard_state() const;
   [[nodiscard]] SoftState soft_state() const;
   Leader* leader_state() { return std::get_if<Leader>(&role_); }

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build
-  nlohmann-json3-dev libspdlog-dev librapidcheck-dev
+  nlohmann-json3-dev libspdlog-dev librapidcheck-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Extra packages a caller needs on top (e.g. chromium for the report render check).

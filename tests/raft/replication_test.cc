@@ -77,6 +77,34 @@ TEST(Replication, AppendAckLeavesOnlyAfterPersisting) {
   EXPECT_EQ(rd.entries[0].data, "a");
 }
 
+// Persist only what must be: a heartbeat ack promises nothing a crash could undo (it only
+// says "you are my leader now"), so a ReadIndex confirmation round never waits for a sync.
+TEST(Replication, HeartbeatAckLeavesWithoutWaitingForPersist_6_4) {
+  Solo s(2);
+  // The heartbeat moves the follower to term 3: a hard state to persist in the same Ready.
+  s.raft->step(msg(1, 2, 3, HeartbeatRequest{Index{0}, 7}));
+  Ready rd = s.raft->ready();
+  ASSERT_TRUE(rd.hard_state.has_value());
+  EXPECT_TRUE(bodies_of<HeartbeatResponse>(rd.messages_after_persist).empty());
+  auto acks = bodies_of<HeartbeatResponse>(rd.messages);
+  ASSERT_EQ(acks.size(), 1u);
+  EXPECT_EQ(acks[0].read_seq, 7u);
+}
+
+// The answer to a stale leader (§5.1: "reject the request" and tell it the newer term)
+// promises nothing about our log or vote, so it need not wait for a sync either.
+TEST(Replication, AnswerToStaleLeaderLeavesWithoutWaitingForPersist_5_1) {
+  Solo s(2);
+  s.raft->step(msg(3, 2, 5, AppendRequest{Index{0}, Term{0}, {}, Index{0}}));  // term 5
+  s.persist();
+  s.raft->step(msg(1, 2, 4, AppendRequest{Index{0}, Term{0}, {entry(1, 4, "x")}, Index{0}}));
+  Ready rd = s.raft->ready();
+  EXPECT_TRUE(bodies_of<AppendResponse>(rd.messages_after_persist).empty());
+  ASSERT_EQ(bodies_of<AppendResponse>(rd.messages).size(), 1u);
+  EXPECT_EQ(rd.messages.at(0).term, Term{5}) << "it carries the newer term";
+  EXPECT_TRUE(rd.entries.empty()) << "nothing of the stale append is stored";
+}
+
 // Regression: responses from older terms are ignored (§5.1) -- a reordered success from
 // the previous term must not advance a follower's match index in the new one.
 TEST(Replication, StaleAppendResponsesFromOlderTermsAreIgnored_5_1) {

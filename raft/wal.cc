@@ -1,0 +1,259 @@
+#include "raft/wal.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+
+#include "raft/fail_stop.h"
+#include "raft/planted_bugs_compiled.h"
+#include "raft/wal_record.h"
+
+namespace raft {
+
+namespace {
+
+/// Parses "<16 hex digits>.wal"; nullopt for any other file (LOCK, snapshots, ...).
+std::optional<std::uint64_t> parse_segment_name(const std::string& name) {
+  if (name.size() != 20 || name.substr(16) != ".wal") return std::nullopt;
+  std::uint64_t seq = 0;
+  for (std::size_t i = 0; i < 16; ++i) {
+    const char c = name[i];
+    int d;
+    if (c >= '0' && c <= '9') {
+      d = c - '0';
+    } else if (c >= 'a' && c <= 'f') {
+      d = c - 'a' + 10;
+    } else {
+      return std::nullopt;
+    }
+    seq = (seq << 4) | static_cast<std::uint64_t>(d);
+  }
+  return seq;
+}
+
+/// Only the last write can be torn (see wal.h): is the damage at `offset` that write?
+bool is_torn_tail(std::string_view file, std::size_t offset, const wal::ReadResult& r) {
+  switch (r.status) {
+    case wal::ReadStatus::kTruncated: return true;
+    case wal::ReadStatus::kBadBody: return r.end == file.size();
+    case wal::ReadStatus::kBadHeader:
+      // The length is unknown. A tear leaves nothing sound behind it; damage in the middle
+      // of the log does.
+      for (std::size_t o = offset + 1; o + wal::kHeaderBytes <= file.size(); ++o) {
+        if (wal::read_record(file, o).status == wal::ReadStatus::kOk) return false;
+      }
+      return true;
+    case wal::ReadStatus::kOk: return false;
+  }
+  return false;
+}
+
+const char* damage_name(wal::ReadStatus s) {
+  switch (s) {
+    case wal::ReadStatus::kTruncated: return "the file ends inside the record";
+    case wal::ReadStatus::kBadHeader: return "record header checksum mismatch";
+    case wal::ReadStatus::kBadBody: return "record checksum mismatch";
+    case wal::ReadStatus::kOk: return "ok";
+  }
+  return "?";
+}
+
+}  // namespace
+
+std::string Wal::segment_name(std::uint64_t seq) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%016" PRIx64 ".wal", seq);
+  return buf;
+}
+
+Wal::Wal(FileSystem& fs, std::string dir, WalOptions options)
+    : fs_(fs),
+      dir_(std::move(dir)),
+      options_(std::move(options)),
+      logger_(options_.logger ? options_.logger : spdlog::default_logger()) {}
+
+Wal::~Wal() = default;
+
+Expected<std::unique_ptr<Wal>, std::string> Wal::open(FileSystem& fs, std::string dir,
+                                                      WalOptions options) {
+  std::unique_ptr<Wal> wal(new Wal(fs, std::move(dir), std::move(options)));
+  try {
+    fs.create_dirs(wal->dir_);
+    wal->lock_ = fs.lock(wal->dir_);
+    std::string error = wal->recover();
+    if (!error.empty()) return Unexpected{std::move(error)};
+  } catch (const IoError& e) {
+    return Unexpected{std::string(e.what())};
+  }
+  return wal;
+}
+
+std::string Wal::recover() {
+  std::vector<std::pair<std::uint64_t, std::string>> segments;
+  for (const std::string& name : fs_.list(dir_)) {
+    if (auto seq = parse_segment_name(name)) segments.emplace_back(*seq, name);
+  }
+  std::sort(segments.begin(), segments.end());
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const bool last = i + 1 == segments.size();
+    std::string error = recover_segment(segments[i].second, segments[i].first, last);
+    if (!error.empty()) return error;
+  }
+  recovery_.segments = segments.size();
+  const HardState hs = log_.hard_state();
+  if (hs.commit > log_.last_index()) {
+    return "write-ahead log in " + dir_ + ": commit index " + std::to_string(hs.commit.value()) +
+           " is beyond the last entry " + std::to_string(log_.last_index().value());
+  }
+  written_ = hs;
+  if (segment_ == nullptr) start_segment(segments.empty() ? 1 : segments.back().first + 1);
+  if (recovery_.records > 0) {
+    logger_->info("wal {}: recovered {} records from {} segments: term {}, vote {}, commit {}, "
+                  "entries up to {}",
+                  dir_, recovery_.records, recovery_.segments, hs.term.value(), hs.vote.value(),
+                  hs.commit.value(), log_.last_index().value());
+  }
+  return {};
+}
+
+std::string Wal::recover_segment(const std::string& name, std::uint64_t seq, bool last) {
+  const std::string path = path_join(dir_, name);
+  const std::string data = fs_.read(path);
+  std::size_t offset = 0;
+  while (offset < data.size()) {
+    const wal::ReadResult r = wal::read_record(data, offset);
+    if (r.status != wal::ReadStatus::kOk) {
+      if (!last || !is_torn_tail(data, offset, r)) {
+        return "write-ahead log damaged: " + path + " at offset " + std::to_string(offset) +
+               ": " + damage_name(r.status) +
+               (last ? "" : " (not in the last segment)") +
+               "; refusing to start rather than lose entries that may be committed";
+      }
+      logger_->warn("wal: cutting a torn record off the end of {} at offset {} ({} bytes: {})",
+                    path, offset, data.size() - offset, damage_name(r.status));
+      fs_.truncate(path, offset);
+      recovery_.torn_bytes += data.size() - offset;
+      break;
+    }
+    std::string error;
+    if (offset == 0) {
+      auto header = r.type == wal::RecordType::kSegmentHeader
+                        ? wal::parse_segment_header(r.payload)
+                        : Expected<std::uint64_t, std::string>(
+                              Unexpected{std::string("no segment header")});
+      if (!header) {
+        error = header.error();
+      } else if (*header != seq) {
+        error = "segment header names sequence " + std::to_string(*header);
+      }
+    } else if (r.type == wal::RecordType::kBatch) {
+      error = apply_record(r.payload);
+    } else {
+      error = "unexpected record type " + std::to_string(static_cast<int>(r.type));
+    }
+    if (!error.empty()) {
+      return "write-ahead log unreadable: " + path + " at offset " + std::to_string(offset) +
+             ": " + error;
+    }
+    ++recovery_.records;
+    offset = r.end;
+  }
+  if (!last) return {};
+  if (offset == 0) {
+    // Only a torn segment header: the crash came while the segment was being created.
+    fs_.remove(path);
+    fs_.sync_dir(dir_);
+    return {};
+  }
+  segment_ = fs_.open_append(path);
+  segment_seq_ = seq;
+  segment_has_hard_state_ = false;
+  return {};
+}
+
+std::string Wal::apply_record(std::string_view payload) {
+  auto batch = wal::parse_batch(payload);
+  if (!batch) return batch.error();
+  if (batch->hard_state) log_.set_hard_state(*batch->hard_state);
+  if (!batch->entries.empty()) {
+    const Index first = batch->entries.front().index;
+    if (first.value() == 0 || first > log_.last_index().next()) {
+      return "entries start at " + std::to_string(first.value()) + " after last index " +
+             std::to_string(log_.last_index().value());
+    }
+    log_.append(batch->entries);
+  }
+  return {};
+}
+
+void Wal::start_segment(std::uint64_t seq) {
+  const std::string path = path_join(dir_, segment_name(seq));
+  auto file = fs_.open_append(path);
+  std::string header;
+  wal::append_segment_header(header, seq);
+  file->append(header);
+  file->sync();
+  fs_.sync_dir(dir_);  // the new file's name must survive a crash too
+  segment_ = std::move(file);
+  segment_seq_ = seq;
+  segment_has_hard_state_ = false;
+  ++stats_.segments_created;
+}
+
+void Wal::persist(const std::optional<HardState>& hs, const std::vector<Entry>& entries) {
+  if (hs) log_.set_hard_state(*hs);
+  const HardState now = log_.hard_state();
+  const bool term_or_vote = now.term != written_.term || now.vote != written_.vote;
+  if (entries.empty() && !term_or_vote) return;  // a commit-only change rides later
+  if (!entries.empty()) {
+    const Index first = entries.front().index;
+    if (first.value() == 0 || first > log_.last_index().next()) {
+      fail_stop("wal: persist of entries from " + std::to_string(first.value()) +
+                " would leave a gap after " + std::to_string(log_.last_index().value()));
+    }
+    log_.append(entries);
+  }
+  write_batch(now != written_ || !segment_has_hard_state_ ? std::optional<HardState>(now)
+                                                           : std::nullopt,
+              entries);
+  written_ = now;
+}
+
+void Wal::write_batch(const std::optional<HardState>& hs, const std::vector<Entry>& entries) {
+  try {
+    if (unsynced_) {  // planted ack_before_sync: the previous write is synced only now
+      segment_->sync();
+      ++stats_.syncs;
+      unsynced_ = false;
+    }
+    if (segment_->size() >= options_.segment_bytes) start_segment(segment_seq_ + 1);
+    std::string record;
+    // A new segment repeats the hard state, so it stands alone once older ones go.
+    wal::append_batch(record, hs ? hs : (segment_has_hard_state_
+                                             ? std::nullopt
+                                             : std::optional<HardState>(log_.hard_state())),
+                      entries);
+    segment_->append(record);
+    bool sync = true;
+    if constexpr (kPlantedBugsCompiled) {
+      if (options_.planted_bugs.ack_before_sync) sync = false;
+    }
+    if (sync) {
+      segment_->sync();
+      ++stats_.syncs;
+    } else {
+      unsynced_ = true;
+    }
+    segment_has_hard_state_ = true;
+    ++stats_.writes;
+    stats_.entries += entries.size();
+    stats_.bytes += record.size();
+  } catch (const IoError& e) {
+    fail_stop(std::string("wal: ") + e.what() + " (the node stops: it cannot promise what it "
+              "was about to acknowledge)");
+  }
+}
+
+}  // namespace raft
