@@ -4,12 +4,14 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <unordered_map>
 
 #include "kv/service.h"
 #include "kv/wire.h"
 #include "options.h"
+#include "raft/wal.h"
 #include "transport/maelstrom.h"
 
 namespace {
@@ -38,7 +40,8 @@ class KvNode final : public kv::Host {
     cfg.incarnation = std::random_device{}();
     cfg.leader_wait_ticks = std::max(1, opt.leader_wait_ms / opt.tick_ms);
     cfg.request_timeout_ticks = std::max(1, opt.request_timeout_ms / opt.tick_ms);
-    service_ = std::make_unique<kv::Service>(cfg, storage_, *this);
+    storage_ = open_storage(opt, node.id());
+    service_ = std::make_unique<kv::Service>(cfg, *storage_, *this);
   }
 
   void on_client(const Message& req) {
@@ -68,6 +71,24 @@ class KvNode final : public kv::Host {
 
   void tick() { service_->tick(); }
 
+  /// Memory, or the write-ahead log in DIR/<node id>/. A log that cannot be opened (locked
+  /// by another process, damaged, unreadable) stops the node with the reason: starting
+  /// empty instead would let it vote and acknowledge as if it had never promised anything.
+  static std::unique_ptr<raft::LogStorage> open_storage(const raftkv::Options& opt,
+                                                        const std::string& node_id) {
+    if (opt.data_dir.empty()) return std::make_unique<raft::MemoryStorage>();
+    static raft::PosixFileSystem fs;
+    auto wal = raft::Wal::open(fs, raft::path_join(opt.data_dir, node_id));
+    if (!wal) {
+      spdlog::critical("cannot open the data directory: {}", wal.error());
+      std::fprintf(stderr, "raft-kv: cannot open the data directory: %s\n", wal.error().c_str());
+      std::exit(1);
+    }
+    spdlog::info("{}: state in {} (term {}, {} entries)", node_id, (*wal)->dir(),
+                 (*wal)->hard_state().term.value(), (*wal)->last_index().value());
+    return std::move(*wal);
+  }
+
   // ---- kv::Host --------------------------------------------------------------------
   void send(raft::NodeId to, kv::PeerMessage message) override {
     node_.send(node_.node_ids().at(to.value() - 1), kv::encode_peer(message));
@@ -93,7 +114,7 @@ class KvNode final : public kv::Host {
  private:
   maelstrom::Node& node_;
   std::unordered_map<std::string, raft::NodeId> ids_;
-  raft::MemoryStorage storage_;  // Maelstrom nodes keep no files (see docs/raft-kv.md)
+  std::unique_ptr<raft::LogStorage> storage_;  // memory, or --data-dir's write-ahead log
   std::unique_ptr<kv::Service> service_;
   std::unordered_map<kv::ClientHandle, Message> clients_;
   kv::ClientHandle next_handle_ = 1;

@@ -19,6 +19,9 @@ const char* const kUsage =
     "  --request-timeout-ms N   forget a request after this long (default 5000)\n"
     "  --no-pre-vote            disable pre-vote (thesis §9.6)\n"
     "  --no-check-quorum        disable check-quorum (thesis §6.2)\n"
+    "  --data-dir DIR           keep term, vote and log in a write-ahead log under\n"
+    "                           DIR/<node id>/ (created at init), so a killed node\n"
+    "                           recovers them; without it state is in memory only\n"
     "  --log-level LEVEL        trace, debug, info, warn (default), error, critical, off\n"
     "  --help                   this text\n"
     "\n"
@@ -60,6 +63,14 @@ std::optional<Options> parse_options(const std::vector<std::string>& args, std::
     }
     if (a == "--no-check-quorum") {
       o.check_quorum = false;
+      continue;
+    }
+    if (a == "--data-dir") {
+      if (i + 1 >= args.size() || args[i + 1].empty()) {
+        error = "--data-dir needs a directory";
+        return std::nullopt;
+      }
+      o.data_dir = args[++i];
       continue;
     }
     bool matched = false;

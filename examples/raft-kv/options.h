@@ -15,6 +15,8 @@ struct Options {
   int request_timeout_ms = 5000;   // stop tracking a request after this
   bool pre_vote = true;
   bool check_quorum = true;
+  /// Empty: state in memory only. Else the node keeps its log in DIR/<node id>/.
+  std::string data_dir;
   bool help = false;
 };
 

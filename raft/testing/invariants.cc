@@ -127,6 +127,10 @@ void InvariantChecker::observe_applied(NodeId node, const Entry& entry) {
 
 void InvariantChecker::observe_restart(NodeId node) {
   Seen& seen = seen_[node];
+  // The commit index is a hint a restarted node may have to relearn (a durable log writes
+  // a commit-only change with its next record): it may come back lower, never the term.
+  // Committed entries are then checked again from the start as the node re-commits them.
+  seen.commit = Index{0};
   seen.applied = Index{0};
   seen.leader_term = Term{0};
   seen.leader_checked = Index{0};

@@ -11,8 +11,10 @@
 //                        first node seen with the entry committed: sound, if not complete.)
 //   State Machine Safety no two nodes apply different entries at one index; every node
 //                        applies in index order without gaps.
-//   Monotonicity         a node's term and commit index never go back (both are persisted
-//                        in the hard state, so this holds across crashes too).
+//   Monotonicity         a node's term never goes back, across crashes too (it is
+//                        persisted before anything depends on it); its commit index never
+//                        goes back while it runs (after a restart it restarts from the
+//                        persisted hint, which may be older).
 #pragma once
 
 #include <map>

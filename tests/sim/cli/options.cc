@@ -14,7 +14,8 @@ const char* usage() {
   --nodes N              cluster size (default 5)
   --duration D           total virtual time, e.g. 60s (default 5s)
   --quiet D              fault-free time at the end, for recovery (default 2s)
-  --faults LIST          partition,crash,pause,loss,dup,persist | all | none (default all)
+  --faults LIST          partition,crash,pause,loss,dup,persist,disk | all | none
+                         (default all)
   --fault-gap D          mean time between fault episodes (default 400ms)
   --schedule TEXT        explicit schedule, faults separated by ';' (see docs/simulator.md);
                          replaces the random one
@@ -34,7 +35,7 @@ const char* usage() {
                          the faults end (default 10)
   --bug NAME             plant a bug (raftsim_planted only): commit_earlier_term_by_counting,
                          vote_before_persist, read_without_quorum_check,
-                         truncate_on_matching_append
+                         truncate_on_matching_append, ack_before_sync
   --timeline MODE        none | summary | full (default) | verbose (every message)
   --history FILE         write the client history as JSON lines (lincheck's format)
   --no-lincheck          skip the linearizability check
@@ -49,6 +50,7 @@ bool set_bug(raft::PlantedBugs& b, std::string_view name) {
   else if (name == "vote_before_persist") b.vote_before_persist = true;
   else if (name == "read_without_quorum_check") b.read_without_quorum_check = true;
   else if (name == "truncate_on_matching_append") b.truncate_on_matching_append = true;
+  else if (name == "ack_before_sync") b.ack_before_sync = true;
   else return false;
   return true;
 }

@@ -2,12 +2,15 @@
 
 namespace raftsim {
 
-void SimNode::start(const kv::ServiceConfig& config) {
+std::string SimNode::start(const kv::ServiceConfig& config) {
+  if (std::string error = storage_.restart(); !error.empty()) {
+    broken = error;
+    return error;
+  }
   ++incarnation_;
   kv::ServiceConfig c = config;
   c.incarnation = incarnation_;
   next_seq_ = (incarnation_ << 32) + 1;
-  storage_.restart();
   service_ = std::make_unique<kv::Service>(std::move(c), storage_, *this);
   applied_seen = raft::Index{0};
   last_role = raft::Role::kFollower;
@@ -17,11 +20,12 @@ void SimNode::start(const kv::ServiceConfig& config) {
   last_vote_term = raft::Term{0};
   paused = false;
   deferred.clear();
+  return {};
 }
 
-void SimNode::crash() {
+void SimNode::crash(const raft::testing::MemoryFileSystem::Pick& pick) {
   service_.reset();
-  storage_.restart();  // drop the ghost: only what was durable remains
+  storage_.crash(pick);  // only what reached the disk remains
   paused = false;
   deferred.clear();
 }

@@ -26,12 +26,17 @@ class NodeEnvironment {
 
 class SimNode final : public kv::Host {
  public:
-  SimNode(int id, NodeEnvironment& env) : id_(id), env_(env) {}
+  SimNode(int id, NodeEnvironment& env, raft::PlantedBugs bugs = {})
+      : id_(id), env_(env), storage_(bugs) {}
 
   /// Starts (or restarts) the service on this node's storage with a new incarnation.
-  void start(const kv::ServiceConfig& config);
-  /// Loses all volatile state: the service, anything armed, messages waiting for it.
-  void crash();
+  /// Empty on success; else why the disk was refused (the node is then `broken`).
+  std::string start(const kv::ServiceConfig& config);
+  /// Loses all volatile state: the service, anything armed, messages waiting for it; the
+  /// disk keeps what was synced (and a torn remainder drawn with `pick`).
+  void crash(const raft::testing::MemoryFileSystem::Pick& pick);
+  /// Set when a restart found the log damaged: the node stays down for good.
+  std::string broken;
 
   [[nodiscard]] int id() const { return id_; }
   [[nodiscard]] bool up() const { return service_ != nullptr; }

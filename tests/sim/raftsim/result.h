@@ -24,6 +24,8 @@ struct SimStats {
   std::uint64_t crashes = 0;            // including deaths inside a persist
   std::uint64_t persist_crashes = 0;
   std::uint64_t restarts = 0;
+  std::uint64_t corruptions = 0;        // bits flipped in stored records
+  std::uint64_t refused_restarts = 0;   // restarts whose log was refused (corruption found)
   std::uint64_t elections_won = 0;      // distinct (leader, term) pairs seen
   std::uint64_t observations = 0;       // invariant-checker observations
 };

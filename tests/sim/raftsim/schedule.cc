@@ -33,7 +33,7 @@ constexpr KindName kKindNames[] = {
     {Fault::Kind::kCrash, "crash"},         {Fault::Kind::kCrashAtPersist, "crash-at-persist"},
     {Fault::Kind::kRestart, "restart"},     {Fault::Kind::kPause, "pause"},
     {Fault::Kind::kResume, "resume"},       {Fault::Kind::kNetwork, "network"},
-    {Fault::Kind::kIsolate, "isolate"},
+    {Fault::Kind::kIsolate, "isolate"},     {Fault::Kind::kCorrupt, "corrupt"},
 };
 
 std::vector<std::string> split_words(std::string_view line) {
@@ -208,6 +208,7 @@ std::string FaultMix::describe() const {
   add(loss, "loss");
   add(dup, "dup");
   add(persist, "persist");
+  add(disk, "disk");
   return out.empty() ? "none" : out;
 }
 
@@ -224,6 +225,7 @@ std::optional<FaultMix> FaultMix::parse(std::string_view text) {
     else if (w == "pause") m.pause = true;
     else if (w == "loss") m.loss = true;
     else if (w == "dup") m.dup = true;
+    else if (w == "disk") m.disk = true;
     else return std::nullopt;
   }
   return m;
@@ -252,6 +254,9 @@ std::vector<int> pick_nodes(int nodes, Rng& rng) {
   return all;
 }
 
+void add_episodes(Schedule& s, const std::vector<Fault::Kind>& kinds, const FaultMix& mix,
+                  int nodes, Micros end, Micros mean_gap, Rng& rng);
+
 // The repair of a fault on `node`: the same node, or every node when the target was
 // chosen at run time (whoever it was, restarting or resuming "all" reaches it).
 int repair_target(int node) { return node > 0 ? node : kAllNodes; }
@@ -267,7 +272,23 @@ Schedule random_schedule(const FaultMix& mix, int nodes, Micros end, Micros mean
   if (mix.persist) kinds.push_back(Fault::Kind::kCrashAtPersist);
   if (mix.pause) kinds.push_back(Fault::Kind::kPause);
   if (mix.loss || mix.dup) kinds.push_back(Fault::Kind::kNetwork);
-  if (kinds.empty()) return s;
+  if (!kinds.empty()) add_episodes(s, kinds, mix, nodes, end, mean_gap, rng);
+  // Drawn after everything else, so that adding the disk to a mix leaves the other faults
+  // of a seed's schedule as they were.
+  if (mix.disk && nodes >= 3 && end > kMillisecond && rng.chance(0.3)) {
+    Fault f;
+    f.kind = Fault::Kind::kCorrupt;
+    f.at = rng.uniform(0, end / kMillisecond - 1) * kMillisecond;
+    f.node = static_cast<int>(rng.uniform(1, nodes));
+    s.faults.push_back(f);
+  }
+  return s;
+}
+
+namespace {
+
+void add_episodes(Schedule& s, const std::vector<Fault::Kind>& kinds, const FaultMix& mix,
+                  int nodes, Micros end, Micros mean_gap, Rng& rng) {
   for (Micros t = static_cast<Micros>(rng.exponential(static_cast<double>(mean_gap))); t < end;
        t += 1 + static_cast<Micros>(rng.exponential(static_cast<double>(mean_gap)))) {
     // Whole milliseconds: the schedule is for people to read.
@@ -313,7 +334,8 @@ Schedule random_schedule(const FaultMix& mix, int nodes, Micros end, Micros mean
     if (f.node == kNextLeader) f.delay = rng.uniform(0, 40) * kMillisecond;
     episode(s, f, stop, d);
   }
-  return s;
 }
+
+}  // namespace
 
 }  // namespace raftsim

@@ -15,6 +15,8 @@
 //   1.5s isolate leader          # cut the current leader off from every other node
 //   1.6s crash next-leader+12ms  # 12ms after the next election is won, crash its winner
 //   2s network loss=0.1 dup=0.05
+//   2.5s corrupt 2               # crash n2, flip a bit in a stored record, restart it:
+//                                # the restart must refuse the log (n2 stays down)
 //   3s end
 // A fault's target is a node id, "all", "leader" (whoever leads when the fault fires;
 // nothing if nobody does) or "next-leader[+delay]" (the fault waits for the next node to
@@ -56,6 +58,7 @@ struct Fault {
     kResume,
     kNetwork,         // from now on drop / duplicate each message with these odds
     kIsolate,         // replace the current cuts by: `node` cut off from all others
+    kCorrupt,         // bit rot on the node's disk, found at once by a restart (see SimStorage)
   };
   Micros at = 0;
   Kind kind = Kind::kHeal;
@@ -94,10 +97,13 @@ struct FaultMix {
   bool pause = false;
   bool loss = false;
   bool dup = false;
+  bool disk = false;  // a flipped bit in a stored record (at most a minority of disks)
 
-  static FaultMix all() { return {true, true, true, true, true, true}; }
-  [[nodiscard]] bool any() const { return partition || crash || persist || pause || loss || dup; }
-  /// "partition,crash,pause,loss,dup,persist" or "none".
+  static FaultMix all() { return {true, true, true, true, true, true, true}; }
+  [[nodiscard]] bool any() const {
+    return partition || crash || persist || pause || loss || dup || disk;
+  }
+  /// "partition,crash,pause,loss,dup,persist,disk" or "none".
   [[nodiscard]] std::string describe() const;
   /// Comma-separated kinds, "all" or "none".
   static std::optional<FaultMix> parse(std::string_view text);

@@ -80,6 +80,47 @@ void Simulator::apply_fault(Fault f) {
     case Fault::Kind::kResume:
       for (SimNode* n : targets(f.node)) resume(*n);
       break;
+    case Fault::Kind::kCorrupt:
+      for (SimNode* n : targets(f.node)) corrupt(*n);
+      break;
+  }
+}
+
+raft::testing::MemoryFileSystem::Pick Simulator::disk_pick() {
+  return [this](std::uint64_t n) {
+    return static_cast<std::uint64_t>(rng_.uniform(0, static_cast<std::int64_t>(n)));
+  };
+}
+
+void Simulator::corrupt(SimNode& n) {
+  // Bit rot is found when the log is next read: crash the node, flip a bit in a stored
+  // record, restart it. The restart must refuse the log; a node that comes back up is
+  // serving damaged data.
+  if (!n.up()) {
+    note("n" + std::to_string(n.id()) + " is down: no corruption");
+    return;
+  }
+  // Raft survives the loss of a minority; more lost disks than that is beyond any protocol.
+  std::size_t broken = 0;
+  for (const auto& other : nodes_) broken += other->broken.empty() ? 0 : 1;
+  if (broken + 1 > static_cast<std::size_t>((config_.cluster.nodes - 1) / 2)) {
+    note("n" + std::to_string(n.id()) + ": no corruption (a majority of disks must stay sound)");
+    return;
+  }
+  crash(n, "crashed (its disk is about to rot)");
+  const std::string where = n.storage().corrupt(disk_pick());
+  if (where.empty()) {
+    note("n" + std::to_string(n.id()) + " has too short a log to corrupt");
+    restart(n);
+    return;
+  }
+  ++stats_.corruptions;
+  note("n" + std::to_string(n.id()) + ": flipped " + where);
+  restart(n);
+  if (n.up()) {
+    sim_violations_.push_back("disk corruption not detected: n" + std::to_string(n.id()) +
+                              " restarted over a flipped bit at " + where + " (at " +
+                              format_time(now_) + ")");
   }
 }
 
@@ -91,7 +132,7 @@ void Simulator::end_faults() {
   loss_ = dup_ = 0;
   for (auto& n : nodes_) {
     if (n->up()) n->storage().arm_cancel();
-    restart(*n);
+    restart(*n);  // (a node whose disk was refused stays down)
     resume(*n);
   }
 }
@@ -100,15 +141,19 @@ void Simulator::crash(SimNode& n, const char* how) {
   if (!n.up()) return;
   ++stats_.crashes;
   note("n" + std::to_string(n.id()) + " " + how);
-  n.crash();
+  n.crash(disk_pick());
 }
 
 void Simulator::restart(SimNode& n) {
-  if (n.up()) return;
+  if (n.up() || !n.broken.empty()) return;
   ++stats_.restarts;
   kv::ServiceConfig sc = service_config(n.id());
   sc.raft.seed = rng_.next() | 1;
-  n.start(sc);
+  if (const std::string error = n.start(sc); !error.empty()) {
+    ++stats_.refused_restarts;
+    note("n" + std::to_string(n.id()) + " refused to start, and stays down: " + error);
+    return;
+  }
   checker_.observe_restart(raft::NodeId{static_cast<std::uint64_t>(n.id())});
   note("n" + std::to_string(n.id()) + " restarted (incarnation " +
        std::to_string(n.incarnation()) + ", term " + std::to_string(n.raft().term().value()) +

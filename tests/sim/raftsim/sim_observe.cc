@@ -68,6 +68,7 @@ void Simulator::note_role_change(SimNode& n) {
 void Simulator::check_stable_leader() {
   const raft::Raft* leader = nullptr;
   for (auto& n : nodes_) {
+    if (!n->broken.empty()) continue;  // its disk was refused: down for good
     if (!n->up() || n->paused) return;
     if (n->raft().is_leader()) {
       if (leader != nullptr) return;
@@ -76,6 +77,7 @@ void Simulator::check_stable_leader() {
   }
   if (leader == nullptr) return;
   for (auto& n : nodes_) {
+    if (!n->broken.empty()) continue;
     if (n->raft().leader() != leader->id() || n->raft().term() != leader->term()) return;
   }
   stable_leader_at_ = now_;
@@ -145,6 +147,8 @@ void Simulator::check_liveness(SimResult& r) {
   if (!stable_leader_at_) return;
   for (const ClientOp& op : ops_) {
     if (op.call < *stable_leader_at_ || op.call + config_.workload.timeout > config_.duration) continue;
+    // A node whose disk was refused is down for good; its clients can only time out.
+    if (!node(op.node).broken.empty()) continue;
     if (!op.completed()) l.stuck_ops.push_back(describe(op) + " (called at " + format_time(op.call) + ")");
   }
 }
@@ -153,16 +157,19 @@ void Simulator::check_durability(SimResult& r) {
   // The committed log of the node that committed most: every committed log is a prefix
   // of it (State Machine Safety, checked separately), and every acknowledged write was
   // applied -- hence committed, and its commit persisted -- on its origin node.
+  // (A live node's log is its disk's: every persist syncs before returning. Its commit
+  // index is the one in memory -- the log writes a commit-only change with the next record.)
   const SimStorage* best = nullptr;
   for (auto& n : nodes_) {
-    if (best == nullptr || n->storage().durable().hard_state().commit > best->durable().hard_state().commit) {
+    if (!n->up()) continue;
+    if (best == nullptr || n->storage().hard_state().commit > best->hard_state().commit) {
       best = &n->storage();
     }
   }
   std::map<std::pair<std::uint64_t, std::uint64_t>, kv::Operation> committed;
-  const raft::Index commit = best->durable().hard_state().commit;
+  const raft::Index commit = best == nullptr ? raft::Index{0} : best->hard_state().commit;
   if (commit.value() > 0) {
-    for (const raft::Entry& e : best->durable().entries(raft::Index{1}, commit.next(),
+    for (const raft::Entry& e : best->entries(raft::Index{1}, commit.next(),
                                                         std::numeric_limits<std::size_t>::max())) {
       if (e.type != raft::EntryType::kNormal) continue;
       if (auto cmd = kv::decode_command(e.data.view())) {

@@ -10,7 +10,7 @@ namespace raftsim {
 Simulator::Simulator(SimConfig config)
     : config_(std::move(config)), rng_(config_.seed), faults_(config_.schedule.in_time_order()) {
   for (int id = 1; id <= config_.cluster.nodes; ++id) {
-    nodes_.push_back(std::make_unique<SimNode>(id, *this));
+    nodes_.push_back(std::make_unique<SimNode>(id, *this, config_.cluster.bugs));
   }
   clients_.resize(static_cast<std::size_t>(std::max(0, config_.workload.clients)));
 }

@@ -92,6 +92,9 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   void end_faults();
   void crash(SimNode& n, const char* how);
   void restart(SimNode& n);
+  void corrupt(SimNode& n);
+  /// Draws a disk's random choices (what a crash tears, which bit rots) from the run's RNG.
+  raft::testing::MemoryFileSystem::Pick disk_pick();
   void pause(SimNode& n);
   void resume(SimNode& n);
   std::vector<SimNode*> targets(int node);

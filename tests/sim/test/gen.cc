@@ -30,6 +30,7 @@ rc::Gen<Fault> gen_fault(const FaultMix& mix, int nodes, Micros end) {
   if (mix.persist) kinds.push_back(Fault::Kind::kCrashAtPersist);
   if (mix.pause) kinds.push_back(Fault::Kind::kPause);
   if (mix.loss || mix.dup) kinds.push_back(Fault::Kind::kNetwork);
+  if (mix.disk) kinds.push_back(Fault::Kind::kCorrupt);
   const std::int64_t end_ms = end / kMillisecond;
   return rc::gen::exec([=] {
     Fault f;
@@ -64,7 +65,8 @@ Fault repair_of(const Fault& f) {
     case Fault::Kind::kPartition:
     case Fault::Kind::kIsolate: stop.kind = Fault::Kind::kHeal; break;
     case Fault::Kind::kCrash:
-    case Fault::Kind::kCrashAtPersist: stop.kind = Fault::Kind::kRestart; break;
+    case Fault::Kind::kCrashAtPersist:
+    case Fault::Kind::kCorrupt: stop.kind = Fault::Kind::kRestart; break;
     case Fault::Kind::kPause: stop.kind = Fault::Kind::kResume; break;
     default: stop.kind = Fault::Kind::kNetwork; break;  // loss=0 dup=0
   }

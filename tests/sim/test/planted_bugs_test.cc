@@ -36,6 +36,7 @@ void plant(raft::PlantedBugs& b, const std::string& name) {
   b.vote_before_persist = name == "vote_before_persist";
   b.read_without_quorum_check = name == "read_without_quorum_check";
   b.truncate_on_matching_append = name == "truncate_on_matching_append";
+  b.ack_before_sync = name == "ack_before_sync";
 }
 
 std::optional<Caught> search(const Search& s) {
@@ -98,6 +99,16 @@ TEST(PlantedBugs, TruncationOnMatchingAppendIsCaught) {
   // Reordered and duplicated AppendEntries under the full fault mix.
   expect_caught({"truncate_on_matching_append", 200, [](std::uint64_t seed) {
                    return random_case(seed, 5, FaultMix::all(), millis(200), seconds(2), seconds(4));
+                 }});
+}
+
+TEST(PlantedBugs, AckBeforeSyncIsCaught) {
+  // The write-ahead log returns before its write is synced: a crash tears what was
+  // acknowledged. Crashes of minorities and of every node at once, under load.
+  FaultMix mix;
+  mix.crash = true;
+  expect_caught({"ack_before_sync", 200, [=](std::uint64_t seed) {
+                   return random_case(seed, 3, mix, millis(150), seconds(2), seconds(3));
                  }});
 }
 

@@ -62,5 +62,20 @@ RC_GTEST_PROP(SimProperties, AcknowledgedWritesSurviveCrashesOfMinoritiesAndAllN
   if (!lin.ok()) RC_FAIL(head(lin.explanation) + replay(c));
 }
 
+// Bit rot on a minority of disks: each flipped bit is found by the restart that reads it
+// (the node stays down), never served; the rest of the cluster keeps every property.
+RC_GTEST_PROP(SimProperties, FlippedBitsOnDiskAreAlwaysDetectedNeverServed, ()) {
+  FaultMix mix;
+  mix.disk = mix.crash = mix.partition = true;
+  const SimCase c = *gen_case(mix, kFaultsEnd, kDuration);
+  const SimResult r = run(c);
+  if (!r.safe()) RC_FAIL(head(judge(r, false).details) + replay(c));
+  RC_ASSERT(r.stats.refused_restarts == r.stats.corruptions);
+  if (!r.durable()) RC_FAIL(head(judge(r, false).details) + replay(c));
+  const Linearizability lin = check_linearizable(r.history);
+  if (!lin.ok()) RC_FAIL(head(lin.explanation) + replay(c));
+  RC_TAG(r.stats.corruptions > 0 ? "a disk rotted" : "no rot");
+}
+
 }  // namespace
 }  // namespace raftsim::test

@@ -139,20 +139,33 @@ raft::Entry entry(std::uint64_t index, std::uint64_t term) {
   return raft::Entry{raft::Term{term}, raft::Index{index}, raft::EntryType::kNormal, "x"};
 }
 
-TEST(SimStorage, CrashInsidePersistLosesExactlyThatWrite) {
+auto keep_none = [](std::uint64_t) -> std::uint64_t { return 0; };
+auto keep_all = [](std::uint64_t n) -> std::uint64_t { return n; };
+
+TEST(SimStorage, CrashInsidePersistLosesThatWriteAndEverythingAfter) {
   SimStorage s;
   s.persist(raft::HardState{raft::Term{1}, raft::NodeId{2}, raft::Index{0}}, {entry(1, 1)});
   s.arm(PersistPoint::kAny);
   s.persist(std::nullopt, {entry(2, 1)});
   EXPECT_TRUE(s.crashed());
   EXPECT_EQ(s.last_index(), raft::Index{2}) << "the dying process still sees its write";
-  EXPECT_EQ(s.durable().last_index(), raft::Index{1}) << "but it never reached the disk";
-  s.persist(std::nullopt, {entry(3, 1)});  // dead: nothing more is durable
-  EXPECT_EQ(s.durable().last_index(), raft::Index{1});
-  s.restart();
+  s.persist(std::nullopt, {entry(3, 1)});  // dead: nothing more reaches even the page cache
+  s.crash(keep_none);
+  ASSERT_EQ(s.restart(), "");
   EXPECT_FALSE(s.crashed());
-  EXPECT_EQ(s.last_index(), raft::Index{1});
+  EXPECT_EQ(s.last_index(), raft::Index{1}) << "the torn write is cut off on recovery";
   EXPECT_EQ(s.hard_state().vote, raft::NodeId{2});
+}
+
+TEST(SimStorage, AWriteThatReachedThePageCacheWholeMaySurvive) {
+  SimStorage s;
+  s.persist(raft::HardState{raft::Term{1}, raft::NodeId{2}, raft::Index{0}}, {entry(1, 1)});
+  s.arm(PersistPoint::kAny);
+  s.persist(std::nullopt, {entry(2, 1)});
+  s.persist(std::nullopt, {entry(3, 1)});
+  s.crash(keep_all);
+  ASSERT_EQ(s.restart(), "");
+  EXPECT_EQ(s.last_index(), raft::Index{2}) << "whole, but nothing written after the death";
 }
 
 TEST(SimStorage, TermOrVotePointWaitsForAHardStateChange) {
@@ -164,7 +177,26 @@ TEST(SimStorage, TermOrVotePointWaitsForAHardStateChange) {
   EXPECT_FALSE(s.crashed());
   s.persist(raft::HardState{raft::Term{2}, raft::NodeId{3}, raft::Index{1}}, {});
   EXPECT_TRUE(s.crashed());
-  EXPECT_EQ(s.durable().hard_state().term, raft::Term{1});
+  s.crash(keep_none);
+  ASSERT_EQ(s.restart(), "");
+  EXPECT_EQ(s.hard_state().term, raft::Term{1});
+  EXPECT_EQ(s.last_index(), raft::Index{1});
+}
+
+TEST(SimStorage, AFlippedBitIsRefusedAtRestart) {
+  for (std::uint64_t seed = 1; seed <= 50; ++seed) {
+    SimStorage s;
+    for (std::uint64_t i = 1; i <= 5; ++i) {
+      s.persist(raft::HardState{raft::Term{1}, raft::kNoNode, raft::Index{i - 1}}, {entry(i, 1)});
+    }
+    Rng rng(seed);
+    auto pick = [&rng](std::uint64_t n) { return static_cast<std::uint64_t>(rng.uniform(0, static_cast<std::int64_t>(n))); };
+    s.crash(pick);
+    const std::string where = s.corrupt(pick);
+    ASSERT_FALSE(where.empty());
+    const std::string error = s.restart();
+    EXPECT_NE(error, "") << "seed " << seed << ": a flip at " << where << " was served";
+  }
 }
 
 SimConfig small_config(std::uint64_t seed) {
