@@ -25,30 +25,47 @@ using json = nlohmann::json;
 
 class ProcessCluster {
  public:
-  ProcessCluster(const std::string& binary, int n, std::vector<std::string> args = {}) {
+  /// `stderr_file`: if set, every node's stderr is appended there (else inherited).
+  ProcessCluster(const std::string& binary, int n, std::vector<std::string> args = {},
+                 std::string stderr_file = {})
+      : binary_(binary), args_(std::move(args)), stderr_file_(std::move(stderr_file)) {
     ::signal(SIGPIPE, SIG_IGN);
     for (int i = 0; i < n; ++i) names_.push_back("n" + std::to_string(i));
-    for (int i = 0; i < n; ++i) spawn(binary, args);
-    for (int i = 0; i < n; ++i) {
-      send_line(i, json{{"src", "c0"}, {"dest", names_[i]},
-                        {"body", {{"type", "init"}, {"msg_id", 1}, {"node_id", names_[i]},
-                                  {"node_ids", names_}}}});
-    }
-    for (int i = 0; i < n; ++i) {
-      auto reply = await_reply("c0", 1, std::chrono::seconds(10));
-      if (!reply || (*reply)["body"]["type"] != "init_ok") {
-        throw std::runtime_error("a node did not answer init");
-      }
-    }
+    procs_.resize(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) spawn(i);
+    for (int i = 0; i < n; ++i) send_init(i);
+    for (int i = 0; i < n; ++i) expect_init_ok();
   }
 
   ~ProcessCluster() {
-    for (auto& p : procs_) {
-      ::kill(p.pid, SIGKILL);
-      ::waitpid(p.pid, nullptr, 0);
-      ::close(p.in);
-      ::close(p.out);
-    }
+    for (int i = 0; i < static_cast<int>(procs_.size()); ++i) kill(i);
+  }
+
+  /// SIGKILLs node i (a crash: whatever it had not made durable is gone).
+  void kill(int i) {
+    Proc& p = procs_[static_cast<std::size_t>(i)];
+    if (!p.alive) return;
+    ::kill(p.pid, SIGKILL);
+    ::waitpid(p.pid, nullptr, 0);
+    ::close(p.in);
+    ::close(p.out);
+    p.alive = false;
+  }
+
+  /// Starts node i again with the same arguments and initialises it.
+  void restart(int i) {
+    kill(i);
+    spawn(i);
+    send_init(i);
+    expect_init_ok();
+  }
+
+  /// Sends a client request without waiting; returns its msg_id.
+  int send_request(int node, const std::string& client, json body) {
+    const int msg_id = next_msg_id_++;
+    body["msg_id"] = msg_id;
+    send_line(node, json{{"src", client}, {"dest", names_[static_cast<std::size_t>(node)]}, {"body", body}});
+    return msg_id;
   }
 
   [[nodiscard]] const std::vector<std::string>& names() const { return names_; }
@@ -57,20 +74,52 @@ class ProcessCluster {
   /// Sends a client request to node i and waits for the reply (nullopt on timeout).
   std::optional<json> request(int node, const std::string& client, json body,
                               std::chrono::milliseconds timeout) {
-    const int msg_id = next_msg_id_++;
-    body["msg_id"] = msg_id;
-    send_line(node, json{{"src", client}, {"dest", names_[node]}, {"body", body}});
+    const int msg_id = send_request(node, client, std::move(body));
     return await_reply(client, msg_id, timeout);
+  }
+
+  std::optional<json> await_reply(const std::string& client, int msg_id,
+                                  std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      for (auto it = inbox_.begin(); it != inbox_.end(); ++it) {
+        if ((*it)["dest"] == client && (*it)["body"].value("in_reply_to", -1) == msg_id) {
+          json m = *it;
+          inbox_.erase(it);
+          return m;
+        }
+      }
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return std::nullopt;
+      pump(std::min(left, std::chrono::milliseconds(50)));
+    }
   }
 
  private:
   struct Proc {
-    pid_t pid;
-    int in, out;
+    pid_t pid = -1;
+    int in = -1, out = -1;
     std::string buffer;
+    bool alive = false;
   };
 
-  void spawn(const std::string& binary, const std::vector<std::string>& args) {
+  void send_init(int i) {
+    send_line(i, json{{"src", "c0"}, {"dest", names_[static_cast<std::size_t>(i)]},
+                      {"body", {{"type", "init"}, {"msg_id", 1}, {"node_id", names_[static_cast<std::size_t>(i)]},
+                                {"node_ids", names_}}}});
+  }
+
+  void expect_init_ok() {
+    auto reply = await_reply("c0", 1, std::chrono::seconds(10));
+    if (!reply || (*reply)["body"]["type"] != "init_ok") {
+      throw std::runtime_error("a node did not answer init");
+    }
+  }
+
+  void spawn(int slot) {
+    const std::string& binary = binary_;
+    const std::vector<std::string>& args = args_;
     int in[2], out[2];
     if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0) {
       throw std::runtime_error("pipe failed");
@@ -79,6 +128,10 @@ class ProcessCluster {
     if (pid == 0) {
       ::dup2(in[0], 0);
       ::dup2(out[1], 1);
+      if (!stderr_file_.empty()) {
+        const int err = ::open(stderr_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (err >= 0) ::dup2(err, 2);
+      }
       std::vector<char*> argv{const_cast<char*>(binary.c_str())};
       for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
       argv.push_back(nullptr);
@@ -87,10 +140,11 @@ class ProcessCluster {
     }
     ::close(in[0]);
     ::close(out[1]);
-    procs_.push_back(Proc{pid, in[1], out[0], {}});
+    procs_[static_cast<std::size_t>(slot)] = Proc{pid, in[1], out[0], {}, true};
   }
 
   void send_line(int node, const json& msg) {
+    if (!procs_[static_cast<std::size_t>(node)].alive) return;  // lost, as to a crashed node
     std::string line = msg.dump() + "\n";
     std::string_view data = line;
     while (!data.empty()) {
@@ -119,7 +173,7 @@ class ProcessCluster {
   /// Reads whatever the nodes printed within `budget` and routes it.
   void pump(std::chrono::milliseconds budget) {
     std::vector<pollfd> fds;
-    for (auto& p : procs_) fds.push_back(pollfd{p.out, POLLIN, 0});
+    for (auto& p : procs_) fds.push_back(pollfd{p.alive ? p.out : -1, POLLIN, 0});
     if (::poll(fds.data(), fds.size(), static_cast<int>(budget.count())) <= 0) return;
     for (std::size_t i = 0; i < procs_.size(); ++i) {
       if (!(fds[i].revents & (POLLIN | POLLHUP))) continue;
@@ -160,24 +214,9 @@ class ProcessCluster {
     problems_.push_back(names_[from] + ": unknown dest: " + line);
   }
 
-  std::optional<json> await_reply(const std::string& client, int msg_id,
-                                  std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-      for (auto it = inbox_.begin(); it != inbox_.end(); ++it) {
-        if ((*it)["dest"] == client && (*it)["body"].value("in_reply_to", -1) == msg_id) {
-          json m = *it;
-          inbox_.erase(it);
-          return m;
-        }
-      }
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return std::nullopt;
-      pump(std::min(left, std::chrono::milliseconds(50)));
-    }
-  }
-
+  std::string binary_;
+  std::vector<std::string> args_;
+  std::string stderr_file_;
   std::vector<std::string> names_;
   std::vector<Proc> procs_;
   std::deque<json> inbox_;
