@@ -48,21 +48,27 @@ std::string parent_of(const std::string& path) {
   return path.substr(0, slash);
 }
 
+void write_all_at(int fd, std::string_view data, std::uint64_t offset, const std::string& path) {
+  while (!data.empty()) {
+    const ssize_t n = ::pwrite(fd, data.data(), data.size(), static_cast<off_t>(offset));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("write to", path);
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+    offset += static_cast<std::uint64_t>(n);
+  }
+}
+
 class PosixAppendFile final : public AppendFile {
  public:
   PosixAppendFile(std::string path, int fd, std::uint64_t size)
-      : path_(std::move(path)), fd_(fd), size_(size) {}
+      : path_(std::move(path)), fd_(fd), size_(size), allocated_(size) {}
 
   void append(std::string_view data) override {
-    while (!data.empty()) {
-      const ssize_t n = ::write(fd_.get(), data.data(), data.size());
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        fail("write to", path_);
-      }
-      data.remove_prefix(static_cast<std::size_t>(n));
-      size_ += static_cast<std::uint64_t>(n);
-    }
+    if (chunk_ > 0 && size_ + data.size() > allocated_) extend(size_ + data.size() + chunk_);
+    write_all_at(fd_.get(), data, size_, path_);
+    size_ += data.size();
   }
 
   void sync() override {
@@ -70,11 +76,28 @@ class PosixAppendFile final : public AppendFile {
   }
 
   [[nodiscard]] std::uint64_t size() const override { return size_; }
+  void preallocate(std::uint64_t chunk) override { chunk_ = chunk; }
 
  private:
+  /// Zero-fills the file up to `target` bytes and makes the new size durable. Zeros are
+  /// written, not fallocated: fallocated extents are "unwritten", and converting them on
+  /// the first write is the very metadata change (and journal commit) this avoids.
+  void extend(std::uint64_t target) {
+    static const std::string zeros(1 << 16, '\0');
+    for (std::uint64_t at = allocated_; at < target;) {
+      const std::uint64_t n = std::min<std::uint64_t>(zeros.size(), target - at);
+      write_all_at(fd_.get(), std::string_view(zeros.data(), n), at, path_);
+      at += n;
+    }
+    if (::fsync(fd_.get()) != 0) fail("fsync of", path_);
+    allocated_ = target;
+  }
+
   std::string path_;
   Fd fd_;
-  std::uint64_t size_;
+  std::uint64_t size_;       // appended bytes
+  std::uint64_t allocated_;  // file size on disk (zeros past size_)
+  std::uint64_t chunk_ = 0;
 };
 
 class PosixDirLock final : public DirLock {
@@ -143,7 +166,8 @@ std::string PosixFileSystem::read(const std::string& path) {
 }
 
 std::unique_ptr<AppendFile> PosixFileSystem::open_append(const std::string& path) {
-  Fd fd = open_or_fail(path, O_WRONLY | O_CREAT | O_APPEND);
+  // No O_APPEND: appends are positioned writes, so that they can fill preallocated space.
+  Fd fd = open_or_fail(path, O_WRONLY | O_CREAT);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) fail("cannot stat", path);
   const int raw = ::dup(fd.get());

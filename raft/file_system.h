@@ -30,7 +30,15 @@ class AppendFile {
   virtual void append(std::string_view data) = 0;
   /// Makes every appended byte durable (fdatasync).
   virtual void sync() = 0;
+  /// Bytes appended (the file may be longer: zeros preallocated past the end).
   [[nodiscard]] virtual std::uint64_t size() const = 0;
+  /// From now on, when an append would pass the space already allocated, first extend the
+  /// file by `chunk` zero bytes and make that durable. Later syncs then flush data into
+  /// blocks that exist and a file size that is already on disk: no file-system journal
+  /// commit per sync, and several logs on one disk sync side by side instead of queueing
+  /// behind one another's journal commits. Readers see zeros past the end (the log's
+  /// recovery treats trailing zeros as the end of its data). 0 turns it off.
+  virtual void preallocate(std::uint64_t chunk) = 0;
 };
 
 /// Held while a directory is in use; released when destroyed (or when the process dies).

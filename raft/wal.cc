@@ -33,11 +33,15 @@ std::optional<std::uint64_t> parse_segment_name(const std::string& name) {
   return seq;
 }
 
+bool all_zero(std::string_view s) {
+  return s.find_first_not_of('\0') == std::string_view::npos;
+}
+
 /// Only the last write can be torn (see wal.h): is the damage at `offset` that write?
 bool is_torn_tail(std::string_view file, std::size_t offset, const wal::ReadResult& r) {
   switch (r.status) {
     case wal::ReadStatus::kTruncated: return true;
-    case wal::ReadStatus::kBadBody: return r.end == file.size();
+    case wal::ReadStatus::kBadBody: return all_zero(file.substr(r.end));
     case wal::ReadStatus::kBadHeader:
       // The length is unknown. A tear leaves nothing sound behind it; damage in the middle
       // of the log does.
@@ -123,6 +127,8 @@ std::string Wal::recover_segment(const std::string& name, std::uint64_t seq, boo
   const std::string data = fs_.read(path);
   std::size_t offset = 0;
   while (offset < data.size()) {
+    // Zeros where a record would start: preallocated space, the end of the data.
+    if (data[offset] == '\0' && all_zero(std::string_view(data).substr(offset))) break;
     const wal::ReadResult r = wal::read_record(data, offset);
     if (r.status != wal::ReadStatus::kOk) {
       if (!last || !is_torn_tail(data, offset, r)) {
@@ -133,7 +139,6 @@ std::string Wal::recover_segment(const std::string& name, std::uint64_t seq, boo
       }
       logger_->warn("wal: cutting a torn record off the end of {} at offset {} ({} bytes: {})",
                     path, offset, data.size() - offset, damage_name(r.status));
-      fs_.truncate(path, offset);
       recovery_.torn_bytes += data.size() - offset;
       break;
     }
@@ -161,6 +166,8 @@ std::string Wal::recover_segment(const std::string& name, std::uint64_t seq, boo
     offset = r.end;
   }
   if (!last) return {};
+  // Cut a torn record, or preallocated zeros: appends continue from the data's end.
+  if (offset < data.size()) fs_.truncate(path, offset);
   if (offset == 0) {
     // Only a torn segment header: the crash came while the segment was being created.
     fs_.remove(path);
@@ -168,6 +175,7 @@ std::string Wal::recover_segment(const std::string& name, std::uint64_t seq, boo
     return {};
   }
   segment_ = fs_.open_append(path);
+  segment_->preallocate(options_.preallocate_bytes);
   segment_seq_ = seq;
   segment_has_hard_state_ = false;
   return {};
@@ -191,6 +199,7 @@ std::string Wal::apply_record(std::string_view payload) {
 void Wal::start_segment(std::uint64_t seq) {
   const std::string path = path_join(dir_, segment_name(seq));
   auto file = fs_.open_append(path);
+  file->preallocate(options_.preallocate_bytes);
   std::string header;
   wal::append_segment_header(header, seq);
   file->append(header);

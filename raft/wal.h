@@ -15,11 +15,12 @@
 //  - once a segment passes segment_bytes, the next write goes to a new segment, created,
 //    headed, synced, and made durable in the directory (fsync of the directory).
 //
-// Recovery (Wal::open) replays every segment in order. Because each write is one record
-// synced before the next write begins, only the last record of the last segment can be
-// torn by a crash: one that the file ends inside, or whose body checksum fails and that
-// ends exactly at the end of the file, or whose header is damaged with no sound record
-// after it. Such a tail is cut off and logged. Any other damage stops recovery with an
+// Recovery (Wal::open) replays every segment in order; zeros where the next record would
+// start mean the end of the data (space preallocated ahead of the appends). Because each
+// write is one record synced before the next write begins, only the last record of the
+// last segment can be torn by a crash: one that the file ends inside, or whose body
+// checksum fails with nothing but zeros after it, or whose header is damaged with no sound
+// record after it. Such a tail is cut off and logged. Any other damage stops recovery with an
 // error naming the file and offset: an entry that may be committed is never dropped
 // silently. (A flipped bit in the very last record looks exactly like a torn write; it is
 // cut off and logged, never served.)
@@ -49,6 +50,9 @@ namespace raft {
 struct WalOptions {
   /// Roll over to a new segment once the current one is at least this large.
   std::uint64_t segment_bytes = 64ull << 20;
+  /// Extend a segment by this many zero bytes at a time, ahead of the appends
+  /// (AppendFile::preallocate: cheaper syncs). 0: plain appends.
+  std::uint64_t preallocate_bytes = 4ull << 20;
   /// Null: spdlog's default logger.
   std::shared_ptr<spdlog::logger> logger;
   /// Test-only; ignored unless built as raft_planted_bugs (ack_before_sync).

@@ -48,8 +48,13 @@ void run(const Scenario& s, int sim_seconds, int runs) {
     events += r.stats.events;
     ops += r.history.size();
     const auto lin_start = Clock::now();
-    ok = ok && judge(r).ok();
+    const Verdict v = judge(r);
     lincheck_wall += seconds_since(lin_start);
+    if (!v.ok() && ok) {
+      std::fprintf(stderr, "%s, seed %llu: a property failed\n%s\n", s.name,
+                   static_cast<unsigned long long>(cfg.seed), v.details.substr(0, 2000).c_str());
+    }
+    ok = ok && v.ok();
   }
   std::sort(ratios.begin(), ratios.end());
   std::printf("%-44s %8.0fx median (min %.0fx, max %.0fx)  %7.0f events/sim-s  %5.0f ops/sim-s  "

@@ -1,0 +1,264 @@
+// Durable commit throughput: 3 in-process nodes, each on its own thread with its own
+// write-ahead log directory, messages passed between threads in memory. The leader keeps
+// N proposals in flight (a new one for each that commits) and every node carries out each
+// Ready in full: send `messages` first (the leader replicates while it writes, thesis
+// §10.2.1), persist (one fdatasync per Ready), then send the acknowledgements, apply,
+// advance.
+//
+// The disk sets a limit: N proposals in flight / fdatasync latency (each entry must be on
+// a majority's disk before it commits, and a Ready's entries share one sync). The same run
+// measures this disk's fdatasync latency and prints, per N: committed entries/s on the WAL
+// and in memory, the limit, the WAL's share of it, and entries per sync at the leader.
+//
+//   build/bin/durable_commit_bench [--seconds S] [--dir DIR] [--in-flight 1,16,64,256]
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "raft/raft.h"
+#include "raft/wal.h"
+
+namespace {
+
+using namespace raft;
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  double seconds = 3;
+  std::string dir;
+  std::vector<std::size_t> in_flight = {1, 16, 64, 256};
+};
+
+class Node;
+
+/// The cluster: nodes by id, and a way to hand a message to one.
+struct Wiring {
+  std::vector<Node*> nodes;
+  void deliver(Message m);
+};
+
+class Node {
+ public:
+  Node(NodeId id, std::vector<NodeId> voters, std::unique_ptr<LogStorage> storage, Wiring& w)
+      : storage_(std::move(storage)), wiring_(w) {
+    Config c;
+    c.id = id;
+    c.voters = std::move(voters);
+    c.max_inflight_msgs = 4096;
+    raft_ = std::make_unique<Raft>(c, *storage_);
+  }
+
+  void post(Message m) {
+    {
+      std::lock_guard lock(mu_);
+      inbox_.push_back(std::move(m));
+    }
+    cv_.notify_one();
+  }
+
+  void campaign() {
+    std::lock_guard lock(mu_);
+    raft_->campaign();
+  }
+
+  /// The node's thread: messages in, proposals (leader), Readies out.
+  void run(std::size_t in_flight, const std::atomic<bool>& stop) {
+    const std::string command(16, 'x');  // a small lin-kv style command
+    while (!stop.load(std::memory_order_relaxed)) {
+      std::deque<Message> batch;
+      {
+        // Sleep only when there is nothing to do: a leader with room in its window
+        // proposes at once.
+        const bool room = raft_->is_leader() && proposed_ - committed_.load() < in_flight;
+        std::unique_lock lock(mu_);
+        if (!room) cv_.wait_for(lock, std::chrono::milliseconds(1), [&] { return !inbox_.empty(); });
+        batch.swap(inbox_);
+      }
+      for (const Message& m : batch) raft_->step(m);
+      if (raft_->is_leader()) {
+        const std::uint64_t outstanding = proposed_ - committed_.load();
+        for (std::uint64_t i = outstanding; i < in_flight; ++i) {
+          if (raft_->propose(command)) ++proposed_;
+        }
+      }
+      while (raft_->has_ready()) {
+        Ready rd = raft_->ready();
+        for (Message& m : rd.messages) wiring_.deliver(std::move(m));
+        storage_->persist(rd.hard_state, rd.entries);
+        for (Message& m : rd.messages_after_persist) wiring_.deliver(std::move(m));
+        std::uint64_t normal = 0;
+        for (const Entry& e : rd.committed_entries) normal += e.type == EntryType::kNormal;
+        committed_ += normal;
+        raft_->advance(rd);
+      }
+    }
+  }
+
+  [[nodiscard]] bool is_leader() const { return raft_->is_leader(); }
+  [[nodiscard]] std::uint64_t committed() const { return committed_.load(); }
+  [[nodiscard]] const LogStorage& storage() const { return *storage_; }
+
+ private:
+  std::unique_ptr<LogStorage> storage_;
+  std::unique_ptr<Raft> raft_;
+  Wiring& wiring_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Message> inbox_;
+  std::uint64_t proposed_ = 0;
+  std::atomic<std::uint64_t> committed_{0};
+};
+
+void Wiring::deliver(Message m) { nodes[m.to.value() - 1]->post(std::move(m)); }
+
+struct Result {
+  double entries_per_s = 0;
+  double entries_per_sync = 0;  // at the leader
+};
+
+/// One cell: a fresh cluster (WAL in `dir`, or memory if empty), N in flight, `seconds`.
+Result run_cell(const std::string& dir, std::size_t in_flight, double seconds) {
+  PosixFileSystem fs;
+  Wiring wiring;
+  std::vector<std::unique_ptr<Node>> nodes;
+  const std::vector<NodeId> voters{NodeId{1}, NodeId{2}, NodeId{3}};
+  for (NodeId id : voters) {
+    std::unique_ptr<LogStorage> storage;
+    if (dir.empty()) {
+      storage = std::make_unique<MemoryStorage>();
+    } else {
+      auto wal = Wal::open(fs, dir + "/n" + std::to_string(id.value()));
+      if (!wal) {
+        std::fprintf(stderr, "durable_commit_bench: %s\n", wal.error().c_str());
+        std::exit(1);
+      }
+      storage = std::move(*wal);
+    }
+    nodes.push_back(std::make_unique<Node>(id, voters, std::move(storage), wiring));
+    wiring.nodes.push_back(nodes.back().get());
+  }
+  std::atomic<bool> stop{false};
+  nodes[0]->campaign();
+  std::vector<std::thread> threads;
+  for (auto& n : nodes) threads.emplace_back([&, p = n.get()] { p->run(in_flight, stop); });
+  // Warm up: the election and the first round trips.
+  const auto warm = Clock::now() + std::chrono::milliseconds(200);
+  while (Clock::now() < warm) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  const std::uint64_t c0 = nodes[0]->committed();
+  const Wal* wal = dir.empty() ? nullptr : dynamic_cast<const Wal*>(&nodes[0]->storage());
+  const std::uint64_t s0 = wal ? wal->stats().syncs : 0;
+  const std::uint64_t e0 = wal ? wal->stats().entries : 0;
+  const auto start = Clock::now();
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  const std::uint64_t c1 = nodes[0]->committed();
+  // Stats are read while the leader runs: good enough for a ratio over thousands of syncs.
+  const std::uint64_t s1 = wal ? wal->stats().syncs : 0;
+  const std::uint64_t e1 = wal ? wal->stats().entries : 0;
+  stop = true;
+  for (auto& t : threads) t.join();
+  Result r;
+  r.entries_per_s = static_cast<double>(c1 - c0) / elapsed;
+  if (s1 > s0) r.entries_per_sync = static_cast<double>(e1 - e0) / static_cast<double>(s1 - s0);
+  return r;
+}
+
+/// fdatasync latency of this disk: 100-byte appends, each synced (what the WAL does).
+std::vector<double> sync_latencies_ms(const std::string& dir, int count) {
+  const std::string path = dir + "/sync-probe";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    std::perror("durable_commit_bench: sync probe");
+    std::exit(1);
+  }
+  const std::string record(100, 'r');
+  std::vector<double> out;
+  for (int i = 0; i < count; ++i) {
+    if (::write(fd, record.data(), record.size()) != static_cast<ssize_t>(record.size())) break;
+    const auto t0 = Clock::now();
+    ::fdatasync(fd);
+    out.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+  }
+  ::close(fd);
+  ::unlink(path.c_str());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+double percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  return sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(p * static_cast<double>(sorted.size())))];
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "durable_commit_bench: %s needs a value\n", a.c_str());
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--seconds") {
+      o.seconds = std::atof(next().c_str());
+    } else if (a == "--dir") {
+      o.dir = next();
+    } else if (a == "--in-flight") {
+      o.in_flight.clear();
+      std::stringstream ss(next());
+      for (std::string n; std::getline(ss, n, ',');) o.in_flight.push_back(std::stoul(n));
+    } else {
+      std::fprintf(stderr,
+                   "usage: durable_commit_bench [--seconds S] [--dir DIR] [--in-flight 1,16,64,256]\n");
+      std::exit(a == "--help" ? 0 : 2);
+    }
+  }
+  if (o.dir.empty()) {
+    o.dir = (std::filesystem::temp_directory_path() / ("durable-bench-" + std::to_string(::getpid()))).string();
+  }
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options o = parse(argc, argv);
+  std::filesystem::remove_all(o.dir);
+  std::filesystem::create_directories(o.dir);
+  const std::vector<double> sync = sync_latencies_ms(o.dir, 300);
+  const double p50 = percentile(sync, 0.5);
+  std::printf("fdatasync of a 100-byte append in %s: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms (%zu syncs)\n",
+              o.dir.c_str(), p50, percentile(sync, 0.9), percentile(sync, 0.99), sync.size());
+  std::printf("3 nodes in one process, a thread and a log directory each; %.1f s per cell\n\n", o.seconds);
+  std::printf("%9s  %14s  %14s  %14s  %9s  %16s\n", "in flight", "memory e/s", "WAL e/s",
+              "disk limit e/s", "of limit", "entries per sync");
+  for (std::size_t n : o.in_flight) {
+    const Result mem = run_cell("", n, o.seconds);
+    const std::string cell_dir = o.dir + "/wal-" + std::to_string(n);
+    const Result wal = run_cell(cell_dir, n, o.seconds);
+    std::filesystem::remove_all(cell_dir);
+    const double limit = p50 > 0 ? static_cast<double>(n) / (p50 / 1000.0) : 0;
+    std::printf("%9zu  %14.0f  %14.0f  %14.0f  %8.0f%%  %16.1f\n", n, mem.entries_per_s,
+                wal.entries_per_s, limit, limit > 0 ? 100.0 * wal.entries_per_s / limit : 0,
+                wal.entries_per_sync);
+    std::fflush(stdout);
+  }
+  std::filesystem::remove_all(o.dir);
+  return 0;
+}
