@@ -27,7 +27,8 @@ struct Options {
   LatencyDist latency_dist = LatencyDist::Constant;
   std::set<Fault> faults;
   double nemesis_interval_s = 10;
-  std::optional<double> availability;  // minimum ok-fraction; 1.0 for "total"
+  std::optional<double> availability;  // minimum answered fraction; 1.0 for "total"
+  std::optional<double> max_stall_s;   // longest allowed stall (s); none: not judged
   bool log_stderr = false;
   bool log_net_send = false;
   bool log_net_recv = false;
@@ -44,6 +45,7 @@ struct ParseOutcome {
   std::optional<Options> options;  // set when the arguments were valid
   bool help = false;               // --help / help was asked for
   std::string error;               // why the arguments were rejected
+  std::vector<std::string> notes;  // choices made for the user, printed before the run
 };
 
 // args excludes argv[0]; the first word must be the command (`test` or `help`).

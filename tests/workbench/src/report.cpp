@@ -86,7 +86,7 @@ std::string stats_table(const RunResult& run, const Verdict& v) {
   row("all", v.total);
   out += "</table>";
   const double ops = static_cast<double>(std::max<std::int64_t>(1, v.total.count));
-  out += "<p>Availability (ok-fraction): <b>" + fmt("%.4f", v.ok_fraction) + "</b>. Messages: " +
+  out += "<p>Messages: " +
          std::to_string(run.net.all.send) + " sent, " + std::to_string(run.net.all.recv) + " delivered, " +
          std::to_string(run.net.dropped_by_partition) + " dropped by partitions; msgs-per-op " +
          fmt("%.2f", static_cast<double>(run.net.all.send) / ops) + " (all), " +
@@ -108,7 +108,9 @@ std::string faults_table(const RunResult& run) {
 
 std::string violations_table(const RunResult& run) {
   if (run.violations.empty()) return "<p>No protocol violations.</p>";
-  std::string out = "<table><tr><th>time s</th><th>node</th><th>reason</th><th>line</th></tr>";
+  std::string out = "<p class='meta'>Times from the start of the nodes, as in workbench.log; the workload began at " +
+                    fmt("%.3f", static_cast<double>(run.workload_offset) / kSeconds) + " s.</p>";
+  out += "<table><tr><th>time s</th><th>node</th><th>reason</th><th>line</th></tr>";
   for (const auto& x : run.violations) {
     out += "<tr class='bad'><td>" + fmt("%.3f", static_cast<double>(x.time) / kSeconds) + "</td><td>" + esc(x.node) +
            "</td><td><pre>" + esc(x.reason) + "</pre></td><td><code>" + esc(x.line) + "</code></td></tr>";
