@@ -15,14 +15,16 @@ bool is_answer(const Op& completion) {
 Stall longest_stall(std::vector<OpSpan> ops, Nanos end) {
   struct Event {
     Nanos t;
-    int kind;  // 0 invoke, 1 completion; invocations first at equal times, so pending never dips below 0
+    // At equal times: invocations first (pending never dips below 0), then completions
+    // without an answer, then answers -- so at an answer, `pending` is what is still waiting.
+    int kind;  // 0 invoke, 1 completion without an answer, 2 answer
     bool answered;
   };
   std::vector<Event> events;
   events.reserve(ops.size() * 2);
   for (const auto& o : ops) {
     events.push_back({o.invoke, 0, false});
-    events.push_back({o.done, 1, o.answered});
+    events.push_back({o.done, o.answered ? 2 : 1, o.answered});
   }
   std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
     return a.t != b.t ? a.t < b.t : a.kind < b.kind;

@@ -18,4 +18,11 @@ void Stagger::issued(Nanos now) {
   next_ = base + gap();
 }
 
+void Stagger::finish(Nanos end) {
+  if (!waiting_ || end <= next_) return;
+  ++delayed_;
+  delay_ += end - next_;
+  waiting_ = false;
+}
+
 }  // namespace workbench

@@ -24,6 +24,9 @@ class Stagger {
   // The due operation left at `now` (>= next()).
   void issued(Nanos now);
 
+  // The workload ended at `end`; an operation still waiting for a client counts as delayed.
+  void finish(Nanos end);
+
   std::int64_t delayed_ops() const { return delayed_; }  // operations that waited for a client
   Nanos delay() const { return delay_; }                 // their total wait past the due time
 
