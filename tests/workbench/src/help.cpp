@@ -53,6 +53,11 @@ Workbench-only options:
                            reproduce Maelstrom 0.2's generator quirk: only the keys of the
                            first 2n client threads ever get readers
   --no-progress            no live progress line
+  --diagram-at S           report.html's message diagram starts at S s of the workload
+                           (default: around the first violation, else the longest stall,
+                           else the start)
+  --diagram-span S         and covers S seconds (default: as much as stays readable,
+                           about 250 messages)
 
 Outputs (in DIR/<time>/): results.json, history.edn (Maelstrom's format), report.html
 (latency and throughput plots with fault periods shaded, per-key verdicts, offending

@@ -113,6 +113,20 @@ const std::map<std::string, Handler>& value_options() {
       {"--time-limit",
        [](Raw& r, const std::string& v) { return positive_seconds(r.o.time_limit_s, v, "--time-limit"); }},
       {"--concurrency", [](Raw& r, const std::string& v) { r.concurrency = v; return std::string(); }},
+      {"--diagram-at",
+       [](Raw& r, const std::string& v) {
+         auto d = parse_double(v);
+         if (!d || *d < 0) return "--diagram-at must be a non-negative number of seconds, got '" + v + "'";
+         r.o.diagram_at_s = *d;
+         return std::string();
+       }},
+      {"--diagram-span",
+       [](Raw& r, const std::string& v) {
+         double s = 0;
+         auto err = positive_seconds(s, v, "--diagram-span");
+         if (err.empty()) r.o.diagram_span_s = s;
+         return err;
+       }},
       {"--max-stall",
        [](Raw& r, const std::string& v) {
          auto d = parse_double(v);

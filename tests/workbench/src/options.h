@@ -39,6 +39,8 @@ struct Options {
   double check_timeout_s = 300;        // workbench-only: past it, undecided keys are unknown
   bool reads_on_all_keys = true;       // workbench-only: see docs/workbench.md
   bool progress = true;                // workbench-only: --no-progress turns it off
+  std::optional<double> diagram_at_s;  // report: the message diagram starts here (workload s)
+  std::optional<double> diagram_span_s;  // report: and covers this long
 };
 
 struct ParseOutcome {

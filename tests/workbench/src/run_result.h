@@ -9,6 +9,7 @@
 #include "tests/workbench/src/history.h"
 #include "tests/workbench/src/network.h"
 #include "tests/workbench/src/options.h"
+#include "tests/workbench/src/trace.h"
 
 namespace workbench {
 
@@ -37,6 +38,7 @@ struct RunResult {
   std::vector<Violation> violations;
   std::vector<FaultPeriod> faults;
   NetStats net;
+  MessageTrace trace;          // times relative to the start of the workload
   Nanos workload_duration = 0;
   Nanos workload_offset = 0;   // from the start of the nodes to history time 0 (init)
   bool init_ok = false;

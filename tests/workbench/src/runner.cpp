@@ -103,6 +103,8 @@ RunResult Runner::run() {
   result_.interrupted = interrupted();
   if (result_.interrupted) log("interrupted by signal " + std::to_string(interrupt_signal()));
   result_.net = net_.stats();
+  result_.trace = net_.take_trace();
+  result_.trace.rebase(workload_start_);
   stagger_.finish(std::min(cutoff_, result_.workload_duration));
   result_.delayed_ops = stagger_.delayed_ops();
   result_.delay = stagger_.delay();
