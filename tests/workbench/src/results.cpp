@@ -185,6 +185,7 @@ ordered_json availability_json(const Verdict& v) {
 ordered_json rate_json(const RunResult& run, const Verdict& v) {
   return {{"asked", run.options.rate},
           {"issued", issued_rate(run, v)},
+          {"issued-while-a-client-was-free", free_rate(run, v)},
           {"delayed-ops", run.delayed_ops},
           {"delayed-s", static_cast<double>(run.delay) / kSeconds}};
 }
@@ -193,6 +194,12 @@ ordered_json rate_json(const RunResult& run, const Verdict& v) {
 
 double issued_rate(const RunResult& run, const Verdict& v) {
   const double window = std::min(run.options.time_limit_s, static_cast<double>(run.workload_duration) / kSeconds);
+  return window > 0 ? static_cast<double>(v.total.count) / window : 0.0;
+}
+
+double free_rate(const RunResult& run, const Verdict& v) {
+  const double window = std::min(run.options.time_limit_s, static_cast<double>(run.workload_duration) / kSeconds) -
+                        static_cast<double>(run.delay) / kSeconds;
   return window > 0 ? static_cast<double>(v.total.count) / window : 0.0;
 }
 

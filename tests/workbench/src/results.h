@@ -34,6 +34,9 @@ nlohmann::ordered_json results_json(const RunResult& run, const Verdict& v);
 // Invocations per second over the time operations were issued (--time-limit, or less if
 // the run was cut short).
 double issued_rate(const RunResult& run, const Verdict& v);
+// The same over the time some client was free (without the time every client was busy):
+// what the generator held when it could.
+double free_rate(const RunResult& run, const Verdict& v);
 
 // summary.cpp: what is printed at the end. It leads with availability and the longest
 // stall, so a total outage is the first thing a reader sees.

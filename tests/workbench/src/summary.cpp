@@ -39,8 +39,9 @@ std::string availability_lines(const RunResult& run, const Verdict& v) {
 std::string rate_line(const RunResult& run, const Verdict& v) {
   std::string out = format("rate: asked %g ops/s, issued %.1f ops/s", run.options.rate, issued_rate(run, v));
   if (run.delayed_ops > 0)
-    out += format("; not held: %lld ops waited %.2f s in total for a free client (all %d busy)",
-                  static_cast<long long>(run.delayed_ops), secs(run.delay), run.options.concurrency);
+    out += format(" (%.1f while a client was free); not held: %lld ops waited %.2f s in total for a free client "
+                  "(all %d busy)",
+                  free_rate(run, v), static_cast<long long>(run.delayed_ops), secs(run.delay), run.options.concurrency);
   return out + "\n";
 }
 
