@@ -4,12 +4,29 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <filesystem>
 
 #include "tests/workbench/src/reaper.h"
 
 namespace workbench {
+namespace {
+
+// Wall-clock time (UTC, ms), to line workbench.log up with the nodes' own log stamps.
+std::string wall_clock() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%02d:%02d:%02d.%03d UTC", tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+}  // namespace
 
 Runner::Runner(Options options, std::uint64_t seed, std::string store_dir)
     : o_(std::move(options)),
@@ -57,7 +74,8 @@ RunResult Runner::run() {
   for (const auto& s : Services::names()) net_.add(s);
   const Nanos spawn_start = monotonic_now();
   run_start_ = workload_start_ = spawn_start;
-  log("seed " + std::to_string(seed_) + "; starting " + std::to_string(nodes_.size()) + " nodes of " + o_.bin);
+  log("seed " + std::to_string(seed_) + "; starting " + std::to_string(nodes_.size()) + " nodes of " + o_.bin +
+      " at " + wall_clock());
 
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     net_.add(nodes_[i].name);
@@ -85,7 +103,7 @@ RunResult Runner::run() {
 
   if (!init_failed_ && all_answered && !interrupted()) {
     result_.init_ok = true;
-    log("all nodes initialised; running the workload (history time 0 is now)");
+    log("all nodes initialised; running the workload (history time 0 is now, " + wall_clock() + ")");
     // Jepsen opens one client per node for setup and keeps them open: numbering stays Maelstrom's.
     for (const auto& n : o_.nodes) open_client(n);
     workload_running_ = true;
