@@ -94,6 +94,8 @@ TEST(Options, HelpIsRecognisedAnywhere) {
   EXPECT_TRUE(parse_options({"help"}).help);
   EXPECT_TRUE(parse({"--bin", kBin, "--help"}).help);
   EXPECT_NE(help_text().find("--nemesis-interval"), std::string::npos);
+  EXPECT_NE(help_text().find("seeds S, S+1, ... (S = --seed"), std::string::npos);  // not "seeds N, N+1"
+  EXPECT_NE(help_text().find("--max-stall S"), std::string::npos);
 }
 
 struct BadCase {

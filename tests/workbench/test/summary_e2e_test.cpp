@@ -93,5 +93,31 @@ TEST(Summary, ATooShortRunSaysWhyInsteadOfFailing) {
   EXPECT_NE(r.exit_code, 1) << r.out;
 }
 
+// raft-kv at its default log level, under partitions: each node's stderr names the leader it
+// follows or became, and stays a few lines per event (no per-message logging).
+TEST(RaftKvLogs, SayWhatHappensInAFewLinesPerEvent) {
+#ifndef WORKBENCH_RAFT_KV_BIN
+  GTEST_SKIP() << "raft-kv is not part of this build";
+#else
+  RunOutput r = run_workbench({"-w", "lin-kv", "--bin", WORKBENCH_RAFT_KV_BIN, "--node-count", "3", "--rate", "50",
+                               "--time-limit", "4", "--nemesis", "partition", "--nemesis-interval", "0.5", "--seed",
+                               "12"});
+  ASSERT_FALSE(r.dir.empty()) << r.err;
+  const auto faults = r.results["nemesis"].size();
+  std::size_t leaders = 0;
+  for (const char* n : {"n0", "n1", "n2"}) {
+    const std::string log = r.file(std::string("node-logs/") + n + ".log");
+    leaders += log.find("became leader at term") != std::string::npos;
+    EXPECT_TRUE(log.find("became leader") != std::string::npos || log.find("following leader") != std::string::npos ||
+                log.find("on VoteRequest from") != std::string::npos)
+        << n << ":\n" << log;
+    std::size_t lines = 0;
+    for (char c : log) lines += c == '\n';
+    EXPECT_LT(lines, 30 * (faults + 2)) << n << " logs too much for " << faults << " faults:\n" << log.substr(0, 3000);
+  }
+  EXPECT_GE(leaders, 1u);
+#endif
+}
+
 }  // namespace
 }  // namespace workbench::e2e
