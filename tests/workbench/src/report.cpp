@@ -192,6 +192,7 @@ std::string report_html(const RunResult& run, const Verdict& v) {
   out += "<p class='meta'>" + std::to_string(run.options.nodes.size()) + " nodes of <code>" + esc(run.options.bin) +
          "</code>, " + fmt("%.1f", x_max) + " s, seed " + std::to_string(run.seed) + ". Replay: <code>" +
          esc(run.replay_command) + "</code></p>";
+  if (auto w = outage_warning(run, v); !w.empty()) out += "<p class='bad'>&#x26A0; " + esc(w) + "</p>";
   if (!v.reasons.empty()) {
     out += "<ul>";
     for (const auto& r : v.reasons) out += "<li>" + esc(r) + "</li>";

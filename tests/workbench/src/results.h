@@ -41,6 +41,9 @@ double free_rate(const RunResult& run, const Verdict& v);
 // summary.cpp: what is printed at the end. It leads with availability and the longest
 // stall, so a total outage is the first thing a reader sees.
 std::string summary_text(const RunResult& run, const Verdict& v);
+// "" or, when the longest stall reached the end of the run or lasted 5 s or a quarter of
+// it, that outage in words (the summary's "!!" line, the report's banner).
+std::string outage_warning(const RunResult& run, const Verdict& v);
 
 // Creates DIR/<UTC time>/ (unique) and points DIR/latest at it; returns the path.
 std::string make_run_dir(const std::string& store);

@@ -27,12 +27,7 @@ std::string availability_lines(const RunResult& run, const Verdict& v) {
     if (f != "all" && a.answered_fraction) out += format("; %s %.3f", f.c_str(), *a.answered_fraction);
   const Stall& s = all.longest_stall;
   out += format("); longest stall %.2f s (%.2f s to %.2f s)\n", secs(s.length), secs(s.start), secs(s.end));
-  // A stall that lasts to the end, or takes a large part of the run, is an outage: say it in words.
-  const double run_s = secs(run.workload_duration);
-  if (s.to_end && (secs(s.length) >= 5 || secs(s.length) >= 0.25 * run_s))
-    out += format("  !! no operation was answered from %.1f s to the end of the run (%.1f s)\n", secs(s.start), run_s);
-  else if (secs(s.length) >= 5 || (run_s > 0 && secs(s.length) >= 0.25 * run_s))
-    out += format("  !! the service stalled: no operation was answered for %.1f s\n", secs(s.length));
+  if (auto w = outage_warning(run, v); !w.empty()) out += "  !! " + w + "\n";
   return out;
 }
 
@@ -46,6 +41,16 @@ std::string rate_line(const RunResult& run, const Verdict& v) {
 }
 
 }  // namespace
+
+std::string outage_warning(const RunResult& run, const Verdict& v) {
+  if (!v.overall().answered_fraction) return "";
+  const Stall& s = v.overall().longest_stall;
+  const double run_s = secs(run.workload_duration), stall_s = secs(s.length);
+  if (stall_s < 5 && stall_s < 0.25 * run_s) return "";
+  if (s.to_end) return format("no operation was answered from %.1f s to the end of the run (%.1f s)", secs(s.start), run_s);
+  return format("the service stalled: no operation was answered for %.1f s (%.1f s to %.1f s)", stall_s, secs(s.start),
+                secs(s.end));
+}
 
 std::string summary_text(const RunResult& run, const Verdict& v) {
   std::string out = availability_lines(run, v);

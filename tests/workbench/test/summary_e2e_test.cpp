@@ -37,6 +37,7 @@ TEST(Summary, AStallToTheEndIsTheFirstThingSaidAndMaxStallFailsIt) {
   EXPECT_LT(a["answered-fraction"].get<double>(), 0.9) << a.dump();
   EXPECT_EQ(r.out.rfind("availability: answered", 0), 0u) << r.out;
   EXPECT_NE(r.out.find("!! no operation was answered from"), std::string::npos) << r.out;
+  EXPECT_NE(r.file("report.html").find("class='bad'>&#x26A0; no operation was answered from"), std::string::npos);
 
   args.insert(args.begin(), {"--max-stall", "1"});
   RunOutput judged = run_workbench(args);
