@@ -38,6 +38,9 @@ TEST(Summary, AStallToTheEndIsTheFirstThingSaidAndMaxStallFailsIt) {
   EXPECT_EQ(r.out.rfind("availability: answered", 0), 0u) << r.out;
   EXPECT_NE(r.out.find("!! no operation was answered from"), std::string::npos) << r.out;
   EXPECT_NE(r.file("report.html").find("class='bad'>&#x26A0; no operation was answered from"), std::string::npos);
+  // Every client hangs on a request that times out: the asked rate could not be held, and it says so.
+  EXPECT_GT(r.results["rate"]["delayed-ops"].get<int>(), 0);
+  EXPECT_NE(r.out.find("not held:"), std::string::npos) << r.out;
 
   args.insert(args.begin(), {"--max-stall", "1"});
   RunOutput judged = run_workbench(args);
