@@ -18,9 +18,11 @@ TEST(Summary, LinKvWithDefaultOptionsRunsAndIsValid) {
   EXPECT_NE(r.err.find("using 2n = 6 client threads"), std::string::npos) << r.err;
   EXPECT_EQ(r.results["options"]["concurrency"], 6);
   // A correct node answers everything: ok or a definite "no" (key missing, cas mismatch).
-  EXPECT_DOUBLE_EQ(r.results["availability"]["answered-fraction"].get<double>(), 1.0) << r.out;
-  EXPECT_LT(r.results["availability"]["ok-fraction"].get<double>(), 1.0);  // Maelstrom's figure is not
-  EXPECT_EQ(r.out.rfind("availability: answered 1.000", 0), 0u) << r.out;
+  // (Not asserted to be exactly 1: a badly overloaded machine could time out a request.)
+  const double answered = r.results["availability"]["answered-fraction"].get<double>();
+  EXPECT_GT(answered, 0.95) << r.out;
+  EXPECT_LT(r.results["availability"]["ok-fraction"].get<double>(), answered - 0.1);  // Maelstrom's figure is not
+  EXPECT_EQ(r.out.rfind("availability: answered ", 0), 0u) << r.out;
   EXPECT_NE(r.out.find("rate: asked 40 ops/s"), std::string::npos) << r.out;
 }
 
