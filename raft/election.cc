@@ -57,7 +57,16 @@ void Raft::tick_heartbeat() {
         become_follower(term_, kNoNode);
         return;
       }
-      for (auto& [peer, pr] : l.progress) pr.recent_active = false;
+    }
+    // One line when a peer falls silent for a whole election timeout (and one when it
+    // answers again, in replication.cc): a stalled cluster explains itself from stderr.
+    for (auto& [peer, pr] : l.progress) {
+      if (!pr.recent_active && !pr.reported_silent) {
+        pr.reported_silent = true;
+        logger_->info("{}: peer {} has not answered for an election timeout (leader at term {}, its match {})",
+                      id().value(), peer.value(), term_.value(), pr.match().value());
+      }
+      pr.recent_active = false;
     }
   }
   if (heartbeat_elapsed_ >= config_.heartbeat_tick) {
@@ -117,10 +126,21 @@ void Raft::become_leader() {
 }
 
 void Raft::start_pre_vote() {
+  // An isolated node retries every election timeout; only the first round after losing its
+  // leader (or a lost round) is worth a line at info.
+  const bool retry = std::holds_alternative<PreCandidate>(role_);
+  const NodeId lost_leader = leader_;
   become_pre_candidate();
   auto& votes = std::get<PreCandidate>(role_).votes;
   votes[id()] = true;
-  logger_->info("{}: starting pre-vote for term {}", id().value(), term_.next().value());
+  if (retry) {
+    logger_->debug("{}: pre-vote for term {} again", id().value(), term_.next().value());
+  } else if (!lost_leader.is_none()) {
+    logger_->info("{}: no word from leader {} for an election timeout; starting pre-vote for term {}",
+                  id().value(), lost_leader.value(), term_.next().value());
+  } else {
+    logger_->info("{}: starting pre-vote for term {}", id().value(), term_.next().value());
+  }
   for (NodeId peer : voters_.voters()) {
     if (peer != id()) {
       send(peer, VoteRequest{true, log_.last_index(), log_.last_term()}, term_.next());
@@ -153,6 +173,8 @@ void Raft::tally_votes(std::unordered_map<NodeId, bool>& votes, bool pre_vote) {
       become_leader();
     }
   } else if (result == VoteResult::kLost) {
+    logger_->info("{}: lost the {} for term {}", id().value(), pre_vote ? "pre-vote" : "election",
+                  pre_vote ? term_.next().value() : term_.value());
     become_follower(term_, kNoNode);
   }
 }

@@ -73,6 +73,10 @@ class Progress {
 
   /// Check-quorum bookkeeping (§6.2 of the thesis): heard from within the last timeout?
   bool recent_active = false;
+  /// Logged as not answering (once per silence; cleared, with a line, when it answers) and
+  /// as far behind (once until an append lands): a few lines per event, not per message.
+  bool reported_silent = false;
+  bool reported_behind = false;
 
  private:
   Index match_;

@@ -5,6 +5,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "raft/planted_bugs_compiled.h"
@@ -13,11 +14,22 @@ namespace raft {
 
 namespace {
 
+// The core logs role, term and leader changes, elections and unresponsive or lagging peers
+// at info: a few lines per event, enough to explain a stall from stderr alone. Per-message
+// detail is debug. So these lines show at a program's default level (warn, which governs
+// its own logs) and below; a program asking for error or off silences them too.
+spdlog::level::level_enum default_level() {
+  const auto program = spdlog::default_logger()->level();
+  if (program >= spdlog::level::err) return program;
+  return std::min(program, spdlog::level::info);
+}
+
 std::shared_ptr<spdlog::logger> default_logger() {
   static const std::shared_ptr<spdlog::logger> logger = [] {
     if (auto existing = spdlog::get("raft")) return existing;
     auto l = spdlog::stderr_logger_mt("raft");
-    l->set_level(spdlog::level::warn);
+    l->set_pattern("%H:%M:%S.%e %^%l%$ raft %v");
+    l->set_level(default_level());
     return l;
   }();
   return logger;
@@ -163,7 +175,7 @@ bool Raft::step_term(const Message& m) {
     if (vote_req && in_leader_lease()) {
       // We heard from a live leader less than an election timeout ago: a node asking for
       // votes is disruptive (e.g. just back from a partition), not a sign of a dead leader.
-      logger_->info("{}: ignoring {} from {} at term {}: leader lease", id().value(),
+      logger_->debug("{}: ignoring {} from {} at term {}: leader lease", id().value(),
                     message_type_name(m.body), m.from.value(), m.term.value());
       return false;
     }

@@ -9,6 +9,21 @@
 
 namespace raft {
 
+namespace {
+
+// A follower this many entries short of the leader's log gets a line at info when found.
+constexpr std::uint64_t kFarBehind = 100;
+
+// The peer answered: check-quorum bookkeeping, and a line if it had been reported silent.
+void note_answer(spdlog::logger& logger, NodeId self, NodeId peer, Progress& pr) {
+  pr.recent_active = true;
+  if (!pr.reported_silent) return;
+  pr.reported_silent = false;
+  logger.info("{}: peer {} answers again", self.value(), peer.value());
+}
+
+}  // namespace
+
 // ---- follower side ------------------------------------------------------------------
 
 void Raft::handle_append_request(const Message& m) {
@@ -17,6 +32,9 @@ void Raft::handle_append_request(const Message& m) {
     logger_->error("{}: AppendEntries from {} while leading term {}", id().value(),
                    m.from.value(), term_.value());
     return;
+  }
+  if (leader_ != m.from) {
+    logger_->info("{}: following leader {} at term {}", id().value(), m.from.value(), term_.value());
   }
   // A candidate that hears from a leader of its own term concedes (§5.2).
   if (!std::holds_alternative<Follower>(role_)) become_follower(term_, m.from);
@@ -51,6 +69,9 @@ void Raft::handle_append_request(const Message& m) {
 
 void Raft::handle_heartbeat_request(const Message& m) {
   if (leader_state()) return;
+  if (leader_ != m.from) {
+    logger_->info("{}: following leader {} at term {}", id().value(), m.from.value(), term_.value());
+  }
   if (!std::holds_alternative<Follower>(role_)) become_follower(term_, m.from);
   leader_ = m.from;
   election_elapsed_ = 0;
@@ -103,7 +124,7 @@ void Raft::handle_append_response(Leader& leader, const Message& m) {
   auto it = leader.progress.find(m.from);
   if (it == leader.progress.end()) return;
   Progress& pr = it->second;
-  pr.recent_active = true;
+  note_answer(*logger_, id(), m.from, pr);
   const auto& resp = std::get<AppendResponse>(m.body);
   if (!resp.success) {
     // Fast backtracking: jump to the last index where our log can still match the hint.
@@ -111,11 +132,23 @@ void Raft::handle_append_response(Leader& leader, const Message& m) {
                             ? log_.find_conflict_by_term(resp.hint_index, resp.hint_term).index
                             : resp.hint_index;
     if (pr.maybe_decrease_to(resp.index, probe)) {
+      // Only rejections that are not stale: a reordered old one says nothing about now.
+      if (!pr.reported_behind && resp.hint_index < pr.match()) {
+        pr.reported_behind = true;
+        logger_->warn("{}: follower {} lost entries it had acknowledged: its log ends at {}, it had {}"
+                      " (restarted without its storage?); it cannot catch up",
+                      id().value(), m.from.value(), resp.hint_index.value(), pr.match().value());
+      } else if (!pr.reported_behind && log_.last_index().value() >= probe.value() + kFarBehind) {
+        pr.reported_behind = true;
+        logger_->info("{}: follower {} is far behind: its log matches ours at most up to {}, ours ends at {}",
+                      id().value(), m.from.value(), probe.value(), log_.last_index().value());
+      }
       if (pr.state() == ProgressState::kReplicate) pr.become_probe();
       maybe_send_append(leader, m.from, true);
     }
     return;
   }
+  pr.reported_behind = false;
   if (pr.maybe_update(resp.index)) {
     if (pr.state() == ProgressState::kProbe) pr.become_replicate();
     if (maybe_commit(leader)) broadcast_pending_ = true;
@@ -128,7 +161,7 @@ void Raft::handle_heartbeat_response(Leader& leader, const Message& m) {
   auto it = leader.progress.find(m.from);
   if (it == leader.progress.end()) return;
   Progress& pr = it->second;
-  pr.recent_active = true;
+  note_answer(*logger_, id(), m.from, pr);
   pr.on_heartbeat_response();
   if (pr.match() < log_.last_index()) maybe_send_append(leader, m.from, true);
 

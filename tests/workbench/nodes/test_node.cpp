@@ -9,6 +9,9 @@
 //   stale      incorrect lin-kv: every node serves from its own copy and tells the others
 //              about writes afterwards, so reads can be stale and cas can diverge.
 //   garbage    like forward, but prints a non-JSON line on stdout after init.
+//   garbage-first  prints the non-JSON line before its init_ok (which is then never seen).
+//   partial-tail   answers init, then leaves an unterminated line on stdout and goes silent.
+//   mute       like forward, but ignores every client request after its 10th (a stall).
 //   exit       like forward, but exits with status 3 after its 5th client request.
 //   no-init    never answers init.
 //   extra-key  like forward, but read_ok carries an extra key (a schema violation).
@@ -85,7 +88,9 @@ struct Node {
     ids = msg["body"]["node_ids"].get<std::vector<std::string>>();
     if (!pid_dir.empty()) std::ofstream(pid_dir + "/" + id + ".pid") << getpid() << "\n";
     if (mode == "no-init") return;
+    if (mode == "garbage-first") std::cout << "hello from " << id << " before init_ok\n" << std::flush;
     reply(msg, {{"type", "init_ok"}});
+    if (mode == "partial-tail") std::cout << "{\"src\":\"" << id << "\"" << std::flush;
     if (mode == "garbage") std::cout << "hello from " << id << ", this is not JSON\n" << std::flush;
     if (mode == "long-line") std::cout << std::string(2 << 20, 'x') << "\n" << std::flush;
     if (mode == "bad-dest") send("n99", {{"type", "gossip"}});
@@ -96,6 +101,7 @@ struct Node {
       std::cerr << id << ": exiting on purpose\n";
       std::exit(3);
     }
+    if (mode == "mute" && client_requests > 10) return;
     const json& body = msg["body"];
     if (body["type"] == "echo") {
       reply(msg, {{"type", "echo_ok"}, {"echo", body["echo"]}});
@@ -132,6 +138,7 @@ struct Node {
     const std::string type = body["type"];
     const std::string src = msg["src"];
     if (type == "init") return on_init(msg);
+    if (mode == "partial-tail") return;  // anything more would complete the cut-off line
     if (!src.empty() && src[0] == 'c') return on_client(msg);
     if (src == "lin-kv") {
       auto it = forwarded.find(body["in_reply_to"].get<std::int64_t>());

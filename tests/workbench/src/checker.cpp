@@ -1,5 +1,6 @@
 #include "tests/workbench/src/checker.h"
 
+#include <cstdio>
 #include <map>
 
 #include "tests/workbench/src/lin_check.h"
@@ -94,6 +95,56 @@ void count_stats(const History& h, const std::vector<OpPair>& pairs, Verdict& v)
   }
 }
 
+std::string fixed(double x, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, x);
+  return buf;
+}
+
+// Jepsen's stats checker: every operation type that was tried must have succeeded once --
+// unless it was tried so rarely that a short run explains it; then we say so (unknown).
+void judge_stats(const RunResult& run, Verdict& v) {
+  v.stats = Validity::Valid;
+  const double secs = static_cast<double>(run.workload_duration) / kSeconds;
+  for (const auto& [f, s] : v.by_f) {
+    if (s.ok > 0) continue;
+    const std::string what = f + " never succeeded (" + std::to_string(s.count) + " attempts)";
+    if (s.count >= kMinAttemptsToJudge) {
+      v.stats = Validity::Invalid;
+      v.reasons.push_back(what);
+      continue;
+    }
+    v.stats = merge(v.stats, Validity::Unknown);
+    v.reasons.push_back("too short to judge: " + what + " in a " + fixed(secs, 1) + " s run; " +
+                        "fewer than " + std::to_string(kMinAttemptsToJudge) +
+                        " attempts prove nothing -- use a longer --time-limit or a higher --rate");
+  }
+}
+
+void judge_availability(const RunResult& run, Verdict& v) {
+  v.availability_by_f = availability_by_f(run.history, run.workload_duration);
+  const Availability& all = v.overall();
+  if (v.total.count > 0) v.ok_fraction = static_cast<double>(v.total.ok) / static_cast<double>(v.total.count);
+  if (run.options.availability) {
+    if (!all.answered_fraction) {
+      v.availability = Validity::Invalid;
+      v.reasons.push_back("no operations, so availability " + fixed(*run.options.availability, 3) + " was not shown");
+    } else if (*all.answered_fraction < *run.options.availability) {
+      v.availability = Validity::Invalid;
+      v.reasons.push_back("availability (answered fraction) " + fixed(*all.answered_fraction, 3) +
+                          " is below the required " + fixed(*run.options.availability, 3));
+    }
+  }
+  const double stall_s = static_cast<double>(all.longest_stall.length) / kSeconds;
+  if (run.options.max_stall_s && stall_s > *run.options.max_stall_s) {
+    v.availability = Validity::Invalid;
+    v.reasons.push_back("stalled for " + fixed(stall_s, 2) + " s (" +
+                        fixed(static_cast<double>(all.longest_stall.start) / kSeconds, 2) + " s to " +
+                        fixed(static_cast<double>(all.longest_stall.end) / kSeconds, 2) +
+                        " s), longer than --max-stall " + fixed(*run.options.max_stall_s, 2) + " s");
+  }
+}
+
 }  // namespace
 
 Verdict judge(const RunResult& run) {
@@ -101,20 +152,8 @@ Verdict judge(const RunResult& run) {
   const auto pairs = pair_client_ops(run.history);
   count_stats(run.history, pairs, v);
 
-  // Jepsen's stats checker: every operation type that was tried must have succeeded once.
-  v.stats = Validity::Valid;
-  for (const auto& [f, s] : v.by_f) {
-    if (s.ok == 0) {
-      v.stats = Validity::Invalid;
-      v.reasons.push_back(f + " never succeeded (" + std::to_string(s.count) + " attempts)");
-    }
-  }
-  v.ok_fraction = v.total.count == 0 ? 1.0 : static_cast<double>(v.total.ok) / static_cast<double>(v.total.count);
-  if (run.options.availability && v.ok_fraction < *run.options.availability) {
-    v.availability = Validity::Invalid;
-    v.reasons.push_back("availability " + std::to_string(v.ok_fraction) + " is below the required " +
-                        std::to_string(*run.options.availability));
-  }
+  judge_stats(run, v);
+  judge_availability(run, v);
   if (run.options.workload == WorkloadKind::LinKv) {
     RegisterCheck rc = check_lin_kv(run.history, pairs, run.options.check_timeout_s);
     v.keys = std::move(rc.keys);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/workbench/src/availability.h"
 #include "tests/workbench/src/run_result.h"
 
 namespace workbench {
@@ -48,10 +49,16 @@ struct Verdict {
   std::map<std::string, FStats> by_f;
   FStats total;
   Validity availability = Validity::Valid;
-  double ok_fraction = 1;
+  std::optional<double> ok_fraction;       // Maelstrom's figure: :ok / all; none without ops
+  std::map<std::string, Availability> availability_by_f;  // per f, and "all"
+  const Availability& overall() const { return availability_by_f.at("all"); }
   Validity protocol = Validity::Valid;
   std::vector<std::string> reasons;        // one line each, for the summary
 };
+
+// Fewer attempts than this at an operation type that never succeeded prove nothing (a run of
+// a second or two, or a node still electing a leader): the stats check is then unknown.
+inline constexpr std::int64_t kMinAttemptsToJudge = 10;
 
 Verdict judge(const RunResult& run);
 

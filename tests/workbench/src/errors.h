@@ -29,4 +29,10 @@ inline ErrorCode lookup_error(std::int64_t code) {
   }
 }
 
+// Codes that answer the question asked: the node looked at the data and said no (key
+// missing, key exists, cas mismatch, conflict). For availability they count like :ok --
+// the service was up. The other definite codes (not-found, unavailable, ...) mean the
+// request was not served, which is what availability is about.
+inline bool is_data_answer(std::int64_t code) { return code == 20 || code == 21 || code == 22 || code == 30; }
+
 }  // namespace workbench

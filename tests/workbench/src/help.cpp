@@ -20,8 +20,8 @@ Options (Maelstrom's names and defaults):
   --node-count N           run N nodes named n0..n(N-1) (default: n1..n5)
   --nodes A,B,...          explicit node names, when --node-count is not given
   --time-limit S           seconds of workload before no new ops are issued (default 60)
-  --concurrency K|Kn       client threads, K or K per node (default 1n); lin-kv needs a
-                           multiple of 2n
+  --concurrency K|Kn       client threads, K or K per node (default 1n; for lin-kv, which
+                           needs a multiple of 2n, the default is 2n)
   --rate R                 ops per second across all clients (default 5; 0 = no ops)
   --latency MS             mean latency between non-client nodes (default 0)
   --latency-dist D         constant, uniform (0..2*MS) or exponential (default constant)
@@ -29,14 +29,19 @@ Options (Maelstrom's names and defaults):
                            node, restart it with the same arguments and a fresh init when
                            the fault ends), pause (SIGSTOP one node, SIGCONT at the end)
   --nemesis-interval S     faults start and stop at random gaps of 0..2*S (default 10)
-  --availability X|total   minimum fraction of ops that must succeed (default: none)
+  --availability X|total   minimum fraction of ops that must get a definite answer: ok,
+                           or a definite "no" about the data (codes 20, 21, 22, 30);
+                           timeouts and refusals such as 11 are not answers (default: none)
+  --max-stall S            invalid if requests went unanswered for longer than S seconds
+                           (the longest stall; default: not judged)
   --log-stderr             copy every node's stderr to the workbench's stderr
   --log-net-send           log every message as it is sent (to stderr)
   --log-net-recv           log every message as it is delivered (to stderr)
   --seed N                 seed of every random choice (default: random, always printed)
   --store DIR              results go to DIR/<time>/ (default store); DIR/latest links it
-  --test-count N           run the test N times (seeds N, N+1, ...), stop at the first
-                           run that is not valid
+  --test-count N           run the test N times with seeds S, S+1, ... (S = --seed, or
+                           random), stop at the first run that is not valid, and list
+                           every run's verdict at the end
 
 Workbench-only options:
   --init-timeout S         how long a node may take to answer init (default 10, as Maelstrom)
@@ -48,6 +53,11 @@ Workbench-only options:
                            reproduce Maelstrom 0.2's generator quirk: only the keys of the
                            first 2n client threads ever get readers
   --no-progress            no live progress line
+  --diagram-at S           report.html's message diagram starts at S s of the workload
+                           (default: around the first violation, else the longest stall,
+                           else the start)
+  --diagram-span S         and covers S seconds (default: as much as stays readable,
+                           about 250 messages)
 
 Outputs (in DIR/<time>/): results.json, history.edn (Maelstrom's format), report.html
 (latency and throughput plots with fault periods shaded, per-key verdicts, offending

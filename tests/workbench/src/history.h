@@ -28,6 +28,7 @@ struct Op {
   std::string value_edn;                // when set, written instead of value (keywords etc.)
   std::string error_edn;                // :error field, EDN; empty when none
   std::string error_text;               // the same, for people
+  std::int64_t error_code = -1;         // the node's error code; -1 for none or a timeout
 };
 
 class History {

@@ -43,8 +43,47 @@ std::string replay_command(const std::string& argv0, const std::vector<std::stri
   return out;
 }
 
-int run_once(const workbench::Options& o, std::uint64_t seed, const std::string& replay) {
+struct RunRecord {
+  std::uint64_t seed = 0;
+  int code = 0;
+  std::string dir;
+};
+
+const char* verdict_word(int code) {
+  return code == 0 ? "VALID" : code == 1 ? "INVALID" : code == 2 ? "UNKNOWN" : "ERROR";
+}
+
+// --test-count: one line per run and where the first bad one is, after the last summary.
+void print_runs(const workbench::Options& o, const std::vector<RunRecord>& runs) {
+  if (o.test_count <= 1 || runs.empty()) return;
+  std::printf("\nruns: %zu of %d (seeds %llu to %llu):", runs.size(), o.test_count,
+              static_cast<unsigned long long>(runs.front().seed), static_cast<unsigned long long>(runs.back().seed));
+  for (const auto& r : runs) std::printf(" %s", verdict_word(r.code));
+  std::printf("\n");
+  for (const auto& r : runs) {
+    if (r.code == 0) continue;
+    std::printf("first run that is not valid: seed %llu, %s\n", static_cast<unsigned long long>(r.seed),
+                r.dir.c_str());
+    break;
+  }
+  std::fflush(stdout);
+}
+
+// Choices made for the user, and runs too short to judge, are said before the run starts.
+void print_notes(const workbench::ParseOutcome& parsed) {
+  for (const auto& n : parsed.notes) std::fprintf(stderr, "workbench: note: %s\n", n.c_str());
+  const workbench::Options& o = *parsed.options;
+  const double expected = o.time_limit_s * o.rate;
+  if (o.rate > 0 && expected < 5.0 * static_cast<double>(workbench::kMinAttemptsToJudge))
+    std::fprintf(stderr,
+                 "workbench: note: about %.0f operations in %g s at %g ops/s: an operation type tried fewer than "
+                 "%lld times cannot be judged (verdict unknown); use a longer --time-limit or a higher --rate\n",
+                 expected, o.time_limit_s, o.rate, static_cast<long long>(workbench::kMinAttemptsToJudge));
+}
+
+int run_once(const workbench::Options& o, std::uint64_t seed, const std::string& replay, std::string& dir_out) {
   const std::string dir = workbench::make_run_dir(o.store);
+  dir_out = dir;
   std::fprintf(stderr, "workbench: %s on %zu nodes, seed %llu, results in %s\n",
                workbench::to_string(o.workload).c_str(), o.nodes.size(), static_cast<unsigned long long>(seed),
                dir.c_str());
@@ -82,15 +121,20 @@ int main(int argc, char** argv) {
     return kBadArguments;
   }
   const workbench::Options& o = *parsed.options;
+  print_notes(parsed);
   workbench::install_signal_handlers();
   try {
     const std::uint64_t first_seed = o.seed ? *o.seed : workbench::random_seed();
     int code = 0;
+    std::vector<RunRecord> runs;
     for (int i = 0; i < o.test_count; ++i) {
       const std::uint64_t seed = first_seed + static_cast<std::uint64_t>(i);
-      code = run_once(o, seed, replay_command(argv[0], args, seed));
+      RunRecord r{seed, 0, ""};
+      code = r.code = run_once(o, seed, replay_command(argv[0], args, seed), r.dir);
+      runs.push_back(r);
       if (code != 0 || workbench::interrupted()) break;  // like Jepsen's test-count: stop at the first failure
     }
+    print_runs(o, runs);
     return code;
   } catch (const std::exception& e) {
     workbench::kill_all_child_groups();

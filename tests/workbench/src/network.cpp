@@ -33,6 +33,8 @@ std::int64_t Network::send(const std::string& src, const std::string& dest, nloh
   // Clients sit next to the nodes they talk to: latency on client links hides anomalies.
   const bool client = is_client_name(src) || is_client_name(dest);
   m.deadline = now + (client ? 0 : draw_latency());
+  const auto type = m.body.find("type");
+  trace_.sent(m.id, src, dest, type != m.body.end() && type->is_string() ? type->get<std::string>() : "?", now);
   ++stats_.all.send;
   ++(client ? stats_.clients : stats_.servers).send;
   auto it = inboxes_.find(dest);
@@ -61,6 +63,7 @@ bool Network::advance(const std::string& name, Inbox& inbox, Nanos now, std::vec
     auto g = grudge_.find(name);
     if (g != grudge_.end() && g->second.count(m.src)) {
       ++stats_.dropped_by_partition;
+      trace_.finished(m.id, Fate::Dropped, now);
       continue;
     }
     inbox.in_hand = std::move(m);
@@ -76,10 +79,13 @@ void Network::pump(Nanos now, const std::function<bool(NetMessage&&)>& deliver) 
     // Deliver after the scan: deliver() may add or remove endpoints.
     for (auto& m : due) {
       const bool client = is_client_name(m.src) || is_client_name(m.dest);
+      const std::int64_t id = m.id;
       if (!deliver(std::move(m))) {
         ++stats_.lost;
+        trace_.finished(id, Fate::Lost, now);
         continue;
       }
+      trace_.finished(id, Fate::Delivered, now);
       ++stats_.all.recv;
       ++(client ? stats_.clients : stats_.servers).recv;
     }

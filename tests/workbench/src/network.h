@@ -20,6 +20,7 @@
 #include "tests/workbench/src/clock.h"
 #include "tests/workbench/src/options.h"
 #include "tests/workbench/src/rng.h"
+#include "tests/workbench/src/trace.h"
 
 namespace workbench {
 
@@ -77,6 +78,8 @@ class Network {
   std::optional<Nanos> next_deadline() const;
 
   const NetStats& stats() const { return stats_; }
+  // Every message's path, for the report (see trace.h).
+  MessageTrace take_trace() { return std::move(trace_); }
 
   // The line a receiver reads: {"id":..,"src":..,"dest":..,"body":..}.
   static std::string wire(const NetMessage& m);
@@ -102,6 +105,7 @@ class Network {
   Grudge grudge_;
   std::int64_t next_id_ = 0;
   NetStats stats_;
+  MessageTrace trace_;
 };
 
 }  // namespace workbench

@@ -15,7 +15,7 @@ namespace {
 // the node count) are resolved afterwards.
 struct Raw {
   Options o;
-  std::string concurrency = "1n";
+  std::optional<std::string> concurrency;  // absent: Maelstrom's 1n, or what lin-kv accepts
   std::optional<int> node_count;
   std::optional<std::string> nodes_list;
 };
@@ -113,6 +113,27 @@ const std::map<std::string, Handler>& value_options() {
       {"--time-limit",
        [](Raw& r, const std::string& v) { return positive_seconds(r.o.time_limit_s, v, "--time-limit"); }},
       {"--concurrency", [](Raw& r, const std::string& v) { r.concurrency = v; return std::string(); }},
+      {"--diagram-at",
+       [](Raw& r, const std::string& v) {
+         auto d = parse_double(v);
+         if (!d || *d < 0) return "--diagram-at must be a non-negative number of seconds, got '" + v + "'";
+         r.o.diagram_at_s = *d;
+         return std::string();
+       }},
+      {"--diagram-span",
+       [](Raw& r, const std::string& v) {
+         double s = 0;
+         auto err = positive_seconds(s, v, "--diagram-span");
+         if (err.empty()) r.o.diagram_span_s = s;
+         return err;
+       }},
+      {"--max-stall",
+       [](Raw& r, const std::string& v) {
+         auto d = parse_double(v);
+         if (!d || *d < 0) return "--max-stall must be a non-negative number of seconds, got '" + v + "'";
+         r.o.max_stall_s = *d;
+         return std::string();
+       }},
       {"--rate",
        [](Raw& r, const std::string& v) {
          auto d = parse_double(v);
@@ -196,14 +217,24 @@ std::string resolve_nodes(Raw& r) {
   return "";
 }
 
-std::string resolve_concurrency(Raw& r) {
-  std::string text = r.concurrency;
+std::string resolve_concurrency(Raw& r, std::vector<std::string>& notes) {
+  const auto n = static_cast<std::int64_t>(r.o.nodes.size());
+  if (!r.concurrency) {
+    // Maelstrom's default 1n is refused by its own lin-kv (it needs a multiple of 2n): choose
+    // the smallest count lin-kv accepts instead, and say so.
+    const bool lin_kv = r.o.workload == WorkloadKind::LinKv;
+    r.o.concurrency = static_cast<int>((lin_kv ? 2 : 1) * n);
+    if (lin_kv)
+      notes.push_back("--concurrency not given: using 2n = " + std::to_string(r.o.concurrency) +
+                      " client threads, the smallest lin-kv accepts for " + std::to_string(n) + " nodes");
+    return "";
+  }
+  std::string text = *r.concurrency;
   const bool per_node = !text.empty() && text.back() == 'n';
   if (per_node) text.pop_back();
   auto k = per_node && text.empty() ? std::optional<std::int64_t>(1) : parse_int(text);
-  const auto n = static_cast<std::int64_t>(r.o.nodes.size());
   if (!k || *k < 1 || *k * (per_node ? n : 1) > 10'000)
-    return "--concurrency must be a positive integer K or Kn (K per node), got '" + r.concurrency + "'";
+    return "--concurrency must be a positive integer K or Kn (K per node), got '" + *r.concurrency + "'";
   r.o.concurrency = static_cast<int>(*k * (per_node ? n : 1));
   return "";
 }
@@ -297,18 +328,16 @@ ParseOutcome parse_options(const std::vector<std::string>& args) {
       return out;
     }
   }
-  for (auto step : {resolve_nodes, resolve_concurrency}) {
-    if (auto err = step(raw); !err.empty()) {
-      out.error = err;
-      return out;
-    }
-  }
-  if (auto err = check_workload_fit(raw.o); !err.empty()) {
+  std::string err = resolve_nodes(raw);
+  if (err.empty()) err = resolve_concurrency(raw, out.notes);
+  if (!err.empty()) {
     out.error = err;
     return out;
   }
-  if (auto err = check_bin(raw.o); !err.empty()) {
+  if (err = check_workload_fit(raw.o); err.empty()) err = check_bin(raw.o);
+  if (!err.empty()) {
     out.error = err;
+    out.notes.clear();
     return out;
   }
   out.options = std::move(raw.o);

@@ -27,7 +27,8 @@ struct Options {
   LatencyDist latency_dist = LatencyDist::Constant;
   std::set<Fault> faults;
   double nemesis_interval_s = 10;
-  std::optional<double> availability;  // minimum ok-fraction; 1.0 for "total"
+  std::optional<double> availability;  // minimum answered fraction; 1.0 for "total"
+  std::optional<double> max_stall_s;   // longest allowed stall (s); none: not judged
   bool log_stderr = false;
   bool log_net_send = false;
   bool log_net_recv = false;
@@ -38,12 +39,15 @@ struct Options {
   double check_timeout_s = 300;        // workbench-only: past it, undecided keys are unknown
   bool reads_on_all_keys = true;       // workbench-only: see docs/workbench.md
   bool progress = true;                // workbench-only: --no-progress turns it off
+  std::optional<double> diagram_at_s;  // report: the message diagram starts here (workload s)
+  std::optional<double> diagram_span_s;  // report: and covers this long
 };
 
 struct ParseOutcome {
   std::optional<Options> options;  // set when the arguments were valid
   bool help = false;               // --help / help was asked for
   std::string error;               // why the arguments were rejected
+  std::vector<std::string> notes;  // choices made for the user, printed before the run
 };
 
 // args excludes argv[0]; the first word must be the command (`test` or `help`).

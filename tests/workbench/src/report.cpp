@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "tests/workbench/src/report_diagram.h"
 #include "tests/workbench/src/results.h"
 #include "tests/workbench/src/svg_plot.h"
 
@@ -30,17 +31,44 @@ std::string fmt(const char* f, double v) {
 
 std::string esc(const std::string& s) { return html_escape(s); }
 
-std::vector<PlotBand> fault_bands(const RunResult& run) {
+// Fault periods, and the longest stall in grey.
+std::vector<PlotBand> bands_for(const RunResult& run, const Verdict& v) {
   std::vector<PlotBand> bands;
   for (const auto& f : run.faults) {
     bands.push_back({static_cast<double>(f.start) / kSeconds, static_cast<double>(f.end) / kSeconds,
                      fault_color(f.fault), f.fault + " " + f.detail});
   }
+  const Stall& s = v.overall().longest_stall;
+  if (s.length > 0)
+    bands.push_back({static_cast<double>(s.start) / kSeconds, static_cast<double>(s.end) / kSeconds, "#777",
+                     "stall (longest): " + fmt("%.2f", static_cast<double>(s.length) / kSeconds) + " s without an answer"});
   return bands;
 }
 
-std::string latency_plot(const RunResult& run, double x_max) {
-  PlotSpec spec{"Latency over time", "time (s)", "latency (ms, log scale)", true, x_max, {}, fault_bands(run)};
+std::string availability_section(const RunResult& run, const Verdict& v) {
+  if (!v.overall().answered_fraction) return "<p class='bad'>No operation was issued: availability is not known.</p>";
+  std::string out =
+      "<p>Answered: the operation got a definite answer -- ok, or a definite &quot;no&quot; about the data (key "
+      "missing, key exists, cas mismatch, conflict). Timeouts and refusals (e.g. 11, no leader) are not answers. The "
+      "longest stall runs from the first request left unanswered to the next answer (shaded grey below).</p>"
+      "<table><tr><th>op</th><th>count</th><th>answered</th><th>answered fraction</th><th>ok fraction</th>"
+      "<th>longest stall s</th><th>from s</th><th>to s</th></tr>";
+  for (const auto& [f, a] : v.availability_by_f) {
+    const FStats& st = f == "all" ? v.total : v.by_f.at(f);
+    const Stall& s = a.longest_stall;
+    const bool bad = run.options.max_stall_s && static_cast<double>(s.length) / kSeconds > *run.options.max_stall_s;
+    out += std::string("<tr") + (bad ? " class='bad'" : "") + "><td>" + esc(f) + "</td><td>" + std::to_string(a.count) +
+           "</td><td>" + std::to_string(a.answered) + "</td><td><b>" + fmt("%.4f", a.answered_fraction.value_or(0)) +
+           "</b></td><td>" + fmt("%.4f", st.count ? static_cast<double>(st.ok) / static_cast<double>(st.count) : 0) +
+           "</td><td><b>" + fmt("%.3f", static_cast<double>(s.length) / kSeconds) + "</b></td><td>" +
+           fmt("%.3f", static_cast<double>(s.start) / kSeconds) + "</td><td>" +
+           fmt("%.3f", static_cast<double>(s.end) / kSeconds) + (s.to_end ? " (end of run)" : "") + "</td></tr>";
+  }
+  return out + "</table>";
+}
+
+std::string latency_plot(const RunResult& run, const Verdict& v, double x_max) {
+  PlotSpec spec{"Latency over time", "time (s)", "latency (ms, log scale)", true, x_max, {}, bands_for(run, v)};
   spec.series = {{"ok", kOk, {}, false}, {"fail", kFail, {}, false}, {"unknown", kInfo, {}, false}};
   for (const auto& p : latency_points(run)) {
     const std::size_t s = p.outcome == OpType::Ok ? 0 : p.outcome == OpType::Fail ? 1 : 2;
@@ -49,7 +77,7 @@ std::string latency_plot(const RunResult& run, double x_max) {
   return svg_plot(spec);
 }
 
-std::string throughput_plot(const RunResult& run, double x_max) {
+std::string throughput_plot(const RunResult& run, const Verdict& v, double x_max) {
   const double bucket = std::max(1.0, std::ceil(x_max / 60));
   const auto n = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(x_max / bucket - 1e-9)));
   std::vector<std::vector<double>> counts(3, std::vector<double>(n, 0));
@@ -57,7 +85,7 @@ std::string throughput_plot(const RunResult& run, double x_max) {
     const std::size_t s = p.outcome == OpType::Ok ? 0 : p.outcome == OpType::Fail ? 1 : 2;
     counts[s][std::min(n - 1, static_cast<std::size_t>(p.time_s / bucket))] += 1 / bucket;
   }
-  PlotSpec spec{"Throughput", "time (s)", "completions per second (by invocation time)", false, x_max, {}, fault_bands(run)};
+  PlotSpec spec{"Throughput", "time (s)", "completions per second (by invocation time)", false, x_max, {}, bands_for(run, v)};
   const char* colors[] = {kOk, kFail, kInfo};
   const char* labels[] = {"ok", "fail", "unknown"};
   for (std::size_t s = 0; s < 3; ++s) {
@@ -86,7 +114,7 @@ std::string stats_table(const RunResult& run, const Verdict& v) {
   row("all", v.total);
   out += "</table>";
   const double ops = static_cast<double>(std::max<std::int64_t>(1, v.total.count));
-  out += "<p>Availability (ok-fraction): <b>" + fmt("%.4f", v.ok_fraction) + "</b>. Messages: " +
+  out += "<p>Messages: " +
          std::to_string(run.net.all.send) + " sent, " + std::to_string(run.net.all.recv) + " delivered, " +
          std::to_string(run.net.dropped_by_partition) + " dropped by partitions; msgs-per-op " +
          fmt("%.2f", static_cast<double>(run.net.all.send) / ops) + " (all), " +
@@ -108,7 +136,9 @@ std::string faults_table(const RunResult& run) {
 
 std::string violations_table(const RunResult& run) {
   if (run.violations.empty()) return "<p>No protocol violations.</p>";
-  std::string out = "<table><tr><th>time s</th><th>node</th><th>reason</th><th>line</th></tr>";
+  std::string out = "<p class='meta'>Times from the start of the nodes, as in workbench.log; the workload began at " +
+                    fmt("%.3f", static_cast<double>(run.workload_offset) / kSeconds) + " s.</p>";
+  out += "<table><tr><th>time s</th><th>node</th><th>reason</th><th>line</th></tr>";
   for (const auto& x : run.violations) {
     out += "<tr class='bad'><td>" + fmt("%.3f", static_cast<double>(x.time) / kSeconds) + "</td><td>" + esc(x.node) +
            "</td><td><pre>" + esc(x.reason) + "</pre></td><td><code>" + esc(x.line) + "</code></td></tr>";
@@ -148,7 +178,7 @@ h1 .badge{padding:4px 12px;border-radius:6px;color:white;font-size:0.8em}
 table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
 tr.bad td{background:#fde8e8}tr.unknown td{background:#f0f0f0}pre{margin:0;white-space:pre-wrap}
 pre.ops{background:#f6f6f6;padding:8px;font-size:12px}code{font-size:12px;word-break:break-all}
-.swatch{display:inline-block;width:10px;height:10px;margin-right:6px}.meta{color:#555}
+.swatch{display:inline-block;width:10px;height:10px;margin-right:6px}.meta{color:#555}p.bad{color:#d62728;font-weight:bold}
 )";
 
 }  // namespace
@@ -162,13 +192,21 @@ std::string report_html(const RunResult& run, const Verdict& v) {
   out += "<p class='meta'>" + std::to_string(run.options.nodes.size()) + " nodes of <code>" + esc(run.options.bin) +
          "</code>, " + fmt("%.1f", x_max) + " s, seed " + std::to_string(run.seed) + ". Replay: <code>" +
          esc(run.replay_command) + "</code></p>";
+  if (auto w = outage_warning(run, v); !w.empty()) out += "<p class='bad'>&#x26A0; " + esc(w) + "</p>";
   if (!v.reasons.empty()) {
     out += "<ul>";
     for (const auto& r : v.reasons) out += "<li>" + esc(r) + "</li>";
     out += "</ul>";
   }
-  out += "<h2>Latency</h2>" + latency_plot(run, x_max);
-  out += "<h2>Throughput</h2>" + throughput_plot(run, x_max);
+  out += "<h2>Availability</h2>" + availability_section(run, v);
+  out += "<h2>Latency</h2>" + latency_plot(run, v, x_max);
+  out += "<h2>Throughput</h2>" + throughput_plot(run, v, x_max);
+  const DiagramWindow window = choose_window(run, v);
+  out += "<h2>Operation timeline</h2><p class='meta'>Each operation a bar from invocation to completion: ok green, "
+         "answered &quot;no&quot; light green, failed red, unknown orange, never completed grey; faults and the longest "
+         "stall shaded; the dashed box is the message diagram's window.</p>" +
+         operation_timeline(run, v, window);
+  out += "<h2>Messages</h2>" + message_diagram(run, window);
   out += "<h2>Operations</h2>" + stats_table(run, v);
   out += "<h2>Faults</h2>" + faults_table(run);
   out += "<h2>Per-key verdicts</h2>" + keys_section(run, v);

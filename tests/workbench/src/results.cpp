@@ -130,8 +130,17 @@ ordered_json workload_json(const Verdict& v) {
 ordered_json protocol_json(const RunResult& run, const Verdict& v) {
   ordered_json list = ordered_json::array();
   for (const auto& x : run.violations)
-    list.push_back({{"time_s", static_cast<double>(x.time) / kSeconds}, {"node", x.node}, {"reason", x.reason}, {"line", x.line}});
-  return {{"valid", validity_json(v.protocol)}, {"init_ok", run.init_ok}, {"violations", list}};
+    list.push_back({{"time_s", static_cast<double>(x.time) / kSeconds},
+                    {"phase", x.time < run.workload_offset ? "init" : "workload"},
+                    {"node", x.node},
+                    {"reason", x.reason},
+                    {"line", x.line}});
+  // time_s is on workbench.log's clock (from the start of the nodes); the workload's time 0
+  // is workload_offset_s later.
+  return {{"valid", validity_json(v.protocol)},
+          {"init_ok", run.init_ok},
+          {"workload_offset_s", static_cast<double>(run.workload_offset) / kSeconds},
+          {"violations", list}};
 }
 
 ordered_json nemesis_json(const RunResult& run) {
@@ -146,7 +155,53 @@ ordered_json nemesis_json(const RunResult& run) {
   return list;
 }
 
+ordered_json fraction_json(const std::optional<double>& x) { return x ? ordered_json(*x) : ordered_json(); }
+
+ordered_json stall_json(const Stall& s) {
+  return {{"longest-stall-s", static_cast<double>(s.length) / kSeconds},
+          {"stall-start-s", static_cast<double>(s.start) / kSeconds},
+          {"stall-end-s", static_cast<double>(s.end) / kSeconds},
+          {"stall-until-end", s.to_end}};
+}
+
+ordered_json availability_json(const Verdict& v) {
+  const Availability& all = v.overall();
+  ordered_json j = {{"valid", validity_json(v.availability)},
+                    {"answered-fraction", fraction_json(all.answered_fraction)},
+                    {"answered-count", all.answered},
+                    {"ok-fraction", fraction_json(v.ok_fraction)}};
+  j.update(stall_json(all.longest_stall));
+  ordered_json by_f = ordered_json::object();
+  for (const auto& [f, a] : v.availability_by_f) {
+    if (f == "all") continue;
+    ordered_json x = {{"answered-fraction", fraction_json(a.answered_fraction)}, {"answered-count", a.answered}};
+    x.update(stall_json(a.longest_stall));
+    by_f[f] = x;
+  }
+  j["by-f"] = by_f;
+  return j;
+}
+
+ordered_json rate_json(const RunResult& run, const Verdict& v) {
+  return {{"asked", run.options.rate},
+          {"issued", issued_rate(run, v)},
+          {"issued-while-a-client-was-free", free_rate(run, v)},
+          {"delayed-ops", run.delayed_ops},
+          {"delayed-s", static_cast<double>(run.delay) / kSeconds}};
+}
+
 }  // namespace
+
+double issued_rate(const RunResult& run, const Verdict& v) {
+  const double window = std::min(run.options.time_limit_s, static_cast<double>(run.workload_duration) / kSeconds);
+  return window > 0 ? static_cast<double>(v.total.count) / window : 0.0;
+}
+
+double free_rate(const RunResult& run, const Verdict& v) {
+  const double window = std::min(run.options.time_limit_s, static_cast<double>(run.workload_duration) / kSeconds) -
+                        static_cast<double>(run.delay) / kSeconds;
+  return window > 0 ? static_cast<double>(v.total.count) / window : 0.0;
+}
 
 ordered_json results_json(const RunResult& run, const Verdict& v) {
   const std::int64_t ops = v.total.count;
@@ -166,7 +221,8 @@ ordered_json results_json(const RunResult& run, const Verdict& v) {
       {"duration_s", static_cast<double>(run.workload_duration) / kSeconds},
       {"interrupted", run.interrupted},
       {"stats", stats},
-      {"availability", {{"valid", validity_json(v.availability)}, {"ok-fraction", v.ok_fraction}}},
+      {"availability", availability_json(v)},
+      {"rate", rate_json(run, v)},
       {"net",
        {{"all", net_counts_json(run.net.all, ops)},
         {"clients", net_counts_json(run.net.clients, ops)},
@@ -179,36 +235,6 @@ ordered_json results_json(const RunResult& run, const Verdict& v) {
       {"nemesis", nemesis_json(run)},
       {"restarts", run.restarts},
   };
-}
-
-std::string summary_text(const RunResult& run, const Verdict& v) {
-  char buf[512];
-  std::string out;
-  const double secs = static_cast<double>(run.workload_duration) / kSeconds;
-  std::snprintf(buf, sizeof buf, "%s, %zu nodes, %.1f s: %lld ops (ok %lld, fail %lld, unknown %lld), %.1f ops/s\n",
-                to_string(run.options.workload).c_str(), run.options.nodes.size(), secs,
-                static_cast<long long>(v.total.count), static_cast<long long>(v.total.ok),
-                static_cast<long long>(v.total.fail), static_cast<long long>(v.total.info),
-                secs > 0 ? static_cast<double>(v.total.count) / secs : 0.0);
-  out += buf;
-  std::vector<double> ok_ms;
-  for (const auto& p : latency_points(run))
-    if (p.outcome == OpType::Ok) ok_ms.push_back(p.latency_ms);
-  const Quantiles q = quantiles(ok_ms);
-  const double per_op = v.total.count > 0 ? static_cast<double>(run.net.servers.send) / static_cast<double>(v.total.count) : 0;
-  std::snprintf(buf, sizeof buf,
-                "availability %.3f; ok latency p50 %.1f ms, p99 %.1f ms; server msgs/op %.2f; faults %zu; restarts %d\n",
-                v.ok_fraction, q.p50, q.p99, per_op, run.faults.size(), run.restarts);
-  out += buf;
-  std::size_t bad_keys = 0;
-  for (const auto& k : v.keys) bad_keys += k.valid == Validity::Invalid;
-  if (!v.keys.empty()) out += std::to_string(v.keys.size()) + " keys checked, " + std::to_string(bad_keys) + " not linearizable\n";
-  for (const auto& r : v.reasons) out += "  - " + r + "\n";
-  const char* word = v.valid == Validity::Valid ? "VALID" : v.valid == Validity::Invalid ? "INVALID" : "UNKNOWN";
-  out += std::string("verdict: ") + word + " (valid? " + to_string(v.valid) + ")\n";
-  out += "seed: " + std::to_string(run.seed) + "\n";
-  out += "report: " + (fs::path(run.store_dir) / "report.html").string() + "\n";
-  return out;
 }
 
 std::string make_run_dir(const std::string& store) {

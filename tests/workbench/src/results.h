@@ -31,7 +31,19 @@ std::vector<LatencyPoint> latency_points(const RunResult& run);
 int exit_code(const Verdict& v);
 
 nlohmann::ordered_json results_json(const RunResult& run, const Verdict& v);
+// Invocations per second over the time operations were issued (--time-limit, or less if
+// the run was cut short).
+double issued_rate(const RunResult& run, const Verdict& v);
+// The same over the time some client was free (without the time every client was busy):
+// what the generator held when it could.
+double free_rate(const RunResult& run, const Verdict& v);
+
+// summary.cpp: what is printed at the end. It leads with availability and the longest
+// stall, so a total outage is the first thing a reader sees.
 std::string summary_text(const RunResult& run, const Verdict& v);
+// "" or, when the longest stall reached the end of the run or lasted 5 s or a quarter of
+// it, that outage in words (the summary's "!!" line, the report's banner).
+std::string outage_warning(const RunResult& run, const Verdict& v);
 
 // Creates DIR/<UTC time>/ (unique) and points DIR/latest at it; returns the path.
 std::string make_run_dir(const std::string& store);

@@ -9,12 +9,13 @@
 #include "tests/workbench/src/history.h"
 #include "tests/workbench/src/network.h"
 #include "tests/workbench/src/options.h"
+#include "tests/workbench/src/trace.h"
 
 namespace workbench {
 
 // A protocol violation by a node: what it printed and why that is not allowed.
 struct Violation {
-  Nanos time = 0;      // since the start of the workload (negative: during init)
+  Nanos time = 0;      // since the nodes were started (workbench.log's clock), never negative
   std::string node;
   std::string line;    // the offending stdout line (truncated), or "" for e.g. an exit
   std::string reason;
@@ -37,10 +38,14 @@ struct RunResult {
   std::vector<Violation> violations;
   std::vector<FaultPeriod> faults;
   NetStats net;
+  MessageTrace trace;          // times relative to the start of the workload
   Nanos workload_duration = 0;
+  Nanos workload_offset = 0;   // from the start of the nodes to history time 0 (init)
   bool init_ok = false;
   bool interrupted = false;
   int restarts = 0;
+  std::int64_t delayed_ops = 0;  // operations that left late because every client was busy
+  Nanos delay = 0;               // their total lateness
   std::string replay_command;  // the command line that replays this run (same seed)
 };
 

@@ -4,12 +4,29 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <filesystem>
 
 #include "tests/workbench/src/reaper.h"
 
 namespace workbench {
+namespace {
+
+// Wall-clock time (UTC, ms), to line workbench.log up with the nodes' own log stamps.
+std::string wall_clock() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%02d:%02d:%02d.%03d UTC", tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+}  // namespace
 
 Runner::Runner(Options options, std::uint64_t seed, std::string store_dir)
     : o_(std::move(options)),
@@ -20,7 +37,7 @@ Runner::Runner(Options options, std::uint64_t seed, std::string store_dir)
       threads_(o_.concurrency),
       thread_state_(static_cast<std::size_t>(o_.concurrency)),
       nemesis_(o_.faults, o_.nemesis_interval_s, o_.nodes, Rng::derive(seed, 4)),
-      stagger_rng_(Rng::derive(seed, 5)),
+      stagger_(o_.rate, Rng::derive(seed, 5)),
       progress_(o_.progress, isatty(STDERR_FILENO) != 0),
       op_timeout_(std::max<std::int64_t>(10 * o_.latency_ms, 1000) * kMillis),
       init_timeout_(static_cast<Nanos>(o_.init_timeout_s * static_cast<double>(kSeconds))) {
@@ -40,7 +57,9 @@ Runner::~Runner() {
 }
 
 void Runner::log(const std::string& line) {
-  const double t = static_cast<double>(rel(monotonic_now())) / kSeconds;
+  // One clock for the whole log, from the spawn of the nodes: init and workload events
+  // stay in order and never get negative times.
+  const double t = static_cast<double>(since_start(monotonic_now())) / kSeconds;
   char stamp[32];
   std::snprintf(stamp, sizeof stamp, "%9.3f ", t);
   wlog_ << stamp << line << '\n';
@@ -54,8 +73,9 @@ RunResult Runner::run() {
   result_.store_dir = dir_;
   for (const auto& s : Services::names()) net_.add(s);
   const Nanos spawn_start = monotonic_now();
-  workload_start_ = spawn_start;
-  log("seed " + std::to_string(seed_) + "; starting " + std::to_string(nodes_.size()) + " nodes of " + o_.bin);
+  run_start_ = workload_start_ = spawn_start;
+  log("seed " + std::to_string(seed_) + "; starting " + std::to_string(nodes_.size()) + " nodes of " + o_.bin +
+      " at " + wall_clock());
 
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     net_.add(nodes_[i].name);
@@ -66,10 +86,10 @@ RunResult Runner::run() {
     for (std::size_t i = 0; i < nodes_.size(); ++i) send_init(i, now);
     loop_until([&] { return inits_pending_ == 0; }, now + init_timeout_ + kSeconds);
   }
-  // Re-base time on the start of the workload; init-time violations get negative times.
+  // History time 0 is the start of the workload (Jepsen's); violations keep the log's clock.
   const Nanos init_done = monotonic_now();
-  for (auto& v : result_.violations) v.time -= init_done - spawn_start;
   workload_start_ = init_done;
+  result_.workload_offset = init_done - spawn_start;
   const bool all_answered = inits_pending_ == 0;
   for (auto it = clients_.begin(); it != clients_.end();) {
     if (it->second.init_node < 0) {
@@ -83,7 +103,7 @@ RunResult Runner::run() {
 
   if (!init_failed_ && all_answered && !interrupted()) {
     result_.init_ok = true;
-    log("all nodes initialised; running the workload");
+    log("all nodes initialised; running the workload (history time 0 is now, " + wall_clock() + ")");
     // Jepsen opens one client per node for setup and keeps them open: numbering stays Maelstrom's.
     for (const auto& n : o_.nodes) open_client(n);
     workload_running_ = true;
@@ -101,6 +121,11 @@ RunResult Runner::run() {
   result_.interrupted = interrupted();
   if (result_.interrupted) log("interrupted by signal " + std::to_string(interrupt_signal()));
   result_.net = net_.stats();
+  result_.trace = net_.take_trace();
+  result_.trace.rebase(workload_start_);
+  stagger_.finish(std::min(cutoff_, result_.workload_duration));
+  result_.delayed_ops = stagger_.delayed_ops();
+  result_.delay = stagger_.delay();
   log("done");
   return std::move(result_);
 }
@@ -139,7 +164,7 @@ Nanos Runner::next_deadline(Nanos now) const {
     consider(limit);
     if (auto t = nemesis_.next_time(); t && *t < cutoff_) consider(workload_start_ + *t);
     const bool any_free = std::any_of(thread_state_.begin(), thread_state_.end(), [](const auto& t) { return !t.busy; });
-    if (any_free && o_.rate > 0) consider(workload_start_ + next_issue_);
+    if (any_free && o_.rate > 0) consider(workload_start_ + stagger_.next());
     if (o_.progress) consider(progress_.next_due());
   }
   return std::max(best, now);

@@ -19,6 +19,7 @@
 #include "tests/workbench/src/progress.h"
 #include "tests/workbench/src/run_result.h"
 #include "tests/workbench/src/services.h"
+#include "tests/workbench/src/stagger.h"
 #include "tests/workbench/src/workload.h"
 
 namespace workbench {
@@ -45,6 +46,7 @@ class Runner {
     bool reader_broken = false;       // after a bad line Maelstrom ignores the node's stdout
     bool up = false;                  // running and reachable (not killed by the nemesis)
     bool exit_reported = false;
+    bool killed_by_us = false;        // SIGKILL from the workbench: a cut-off line is ours
     std::deque<std::string> last_err; // recent stderr lines, quoted when it crashes
     std::ofstream log;
   };
@@ -71,6 +73,7 @@ class Runner {
   void on_timers(Nanos now);
   Nanos next_deadline(Nanos now) const;
   Nanos rel(Nanos now) const { return now - workload_start_; }
+  Nanos since_start(Nanos now) const { return now - run_start_; }
   void log(const std::string& line);
   void draw_progress(Nanos now);
 
@@ -117,7 +120,7 @@ class Runner {
   Threads threads_;
   std::vector<ThreadState> thread_state_;
   Nemesis nemesis_;
-  Rng stagger_rng_;
+  Stagger stagger_;
   Progress progress_;
   std::ofstream wlog_;
 
@@ -126,10 +129,10 @@ class Runner {
   std::int64_t next_client_ = 0;
   Nanos op_timeout_;
   Nanos init_timeout_;
-  Nanos workload_start_ = 0;
+  Nanos run_start_ = 0;          // the nodes were spawned: workbench.log's clock
+  Nanos workload_start_ = 0;     // time 0 of the history
   bool workload_running_ = false;
   Nanos cutoff_ = 0;             // no operation is issued at or after this time
-  Nanos next_issue_ = 0;         // gen/stagger's next-time
   std::int64_t invoked_ = 0, ok_ = 0, fail_ = 0, info_ = 0;
   int inits_pending_ = 0;
   bool init_failed_ = false;

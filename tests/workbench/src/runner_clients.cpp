@@ -2,6 +2,7 @@
 // each with one request in flight, a timeout, and Maelstrom's rules for turning replies,
 // errors and timeouts into :ok, :fail and :info completions.
 #include <algorithm>
+#include <cstdio>
 
 #include "tests/workbench/src/errors.h"
 #include "tests/workbench/src/runner.h"
@@ -9,6 +10,16 @@
 namespace workbench {
 
 using nlohmann::json;
+
+namespace {
+
+std::string fmt_seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", s);
+  return buf;
+}
+
+}  // namespace
 
 std::string Runner::open_client(const std::string& server) {
   const std::string name = "c" + std::to_string(next_client_++);
@@ -59,7 +70,14 @@ void Runner::on_init_reply(Client& c, const NetMessage& m, Nanos now) {
 }
 
 void Runner::on_init_timeout(Client& c, Nanos now) {
-  violation(c.server, "", "did not answer init within " + std::to_string(o_.init_timeout_s) + " s", now);
+  const std::size_t i = node_index(c.server);
+  if (i != SIZE_MAX && nodes_[i].reader_broken) {
+    // Its answer may well have come: we stopped reading it at its first violation, which
+    // already failed the run. A second violation would blame the node for our deafness.
+    log(c.server + ": no init answer seen; its stdout is ignored since its first violation");
+  } else {
+    violation(c.server, "", "did not answer init within " + fmt_seconds(o_.init_timeout_s) + " s", now);
+  }
   if (!workload_running_) init_failed_ = true;
   --inits_pending_;
   close_client(c.name);
@@ -83,18 +101,18 @@ bool Runner::ops_in_flight() const {
 
 void Runner::issue_ops(Nanos now) {
   if (o_.rate <= 0) return;
-  // gen/stagger: ops leave at uniformly random gaps of 0..2/rate, across all client threads;
-  // an op waits for a free thread, and the next gap counts from when it actually left.
-  const auto max_gap = static_cast<std::uint64_t>(2.0 / o_.rate * static_cast<double>(kSeconds));
-  while (rel(now) < cutoff_ && next_issue_ <= rel(now)) {
+  // A wake-up that came late issues every operation that fell due meanwhile (see stagger.h).
+  while (rel(now) < cutoff_ && stagger_.next() <= rel(now)) {
     std::vector<int> free;
     for (int t = 0; t < threads_.count(); ++t)
       if (!thread_state_[static_cast<std::size_t>(t)].busy) free.push_back(t);
     auto inv = workload_->next(free, threads_);
-    if (!inv) return;
-    const Nanos at = rel(now);
+    if (!inv) {
+      stagger_.blocked();  // leaves when a client frees up; next_deadline() waits for that
+      return;
+    }
     issue(std::move(*inv), now);
-    next_issue_ = at + static_cast<Nanos>(max_gap > 0 ? stagger_rng_.below(max_gap) : 0);
+    stagger_.issued(rel(now));
   }
 }
 
@@ -156,7 +174,8 @@ void Runner::on_worker_reply(Client& c, const NetMessage& m, Nanos now) {
     op.error_text = "indeterminate: malformed RPC response: " + m.defect;
     op.error_edn = edn_string(op.error_text);
   } else if (type == "error") {
-    const ErrorCode e = lookup_error(m.body["code"].get<std::int64_t>());
+    op.error_code = m.body["code"].get<std::int64_t>();
+    const ErrorCode e = lookup_error(op.error_code);
     const bool definite = e.definite || workload_->idempotent(ts.inv.f);
     const json text = m.body.contains("text") ? m.body["text"] : json();
     op.type = definite ? OpType::Fail : OpType::Info;

@@ -45,13 +45,14 @@ bool Runner::spawn_node(std::size_t i) {
   n.pending_in.clear();
   n.reader_broken = false;
   n.exit_reported = false;
+  n.killed_by_us = false;
   n.up = true;
   log("started " + n.name + " (pid " + std::to_string(n.child->pid()) + ")");
   return true;
 }
 
 void Runner::violation(const std::string& node, std::string_view line, const std::string& reason, Nanos now) {
-  result_.violations.push_back({rel(now), node, truncate(line, 1000), reason});
+  result_.violations.push_back({since_start(now), node, truncate(line, 1000), reason});
   log("VIOLATION by " + node + ": " + reason + (line.empty() ? "" : " -- line: " + truncate(line, 300)));
   if (result_.violations.size() <= 5) {
     progress_.finish();
@@ -74,7 +75,10 @@ void Runner::read_stdout(Node& n, Nanos now) {
       continue;
     }
     if (r < 0 && (errno == EAGAIN || errno == EINTR)) return;
-    if (n.out.pending() > 0) log(n.name + " closed stdout after an unterminated line; Maelstrom never sees it");
+    if (n.out.pending() > 0 && n.killed_by_us)
+      log(n.name + ": discarded " + std::to_string(n.out.pending()) + " bytes of a stdout line cut off by our SIGKILL");
+    else if (n.out.pending() > 0)
+      log(n.name + " closed stdout after an unterminated line; Maelstrom never sees it");
     n.child->close_stdout();
   }
 }
@@ -189,6 +193,7 @@ void Runner::kill_node(std::size_t i, Nanos now) {
   Node& n = nodes_[i];
   if (n.child) {
     n.exit_reported = true;  // our doing, not a crash
+    n.killed_by_us = true;
     n.child->kill_and_reap();
     drain_dead(n, now);
     n.child.reset();
@@ -205,6 +210,7 @@ void Runner::shutdown_nodes(Nanos now) {
   for (auto& n : nodes_) {
     if (!n.child) continue;
     n.exit_reported = true;
+    n.killed_by_us = true;
     n.child->kill_and_reap();
     drain_dead(n, now);
     n.child.reset();

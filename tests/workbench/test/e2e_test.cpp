@@ -107,7 +107,7 @@ TEST(EndToEnd, NoInitFailsFastWithoutAWorkload) {
 }
 
 TEST(EndToEnd, BadArgumentsExit254AndHelpExits0) {
-  RunOutput bad = run_workbench({"-w", "lin-kv", "--bin", test_node_bin(), "--node-count", "3"});  // 1n is not 2n
+  RunOutput bad = run_workbench({"-w", "lin-kv", "--bin", test_node_bin(), "--node-count", "3", "--concurrency", "1n"});
   EXPECT_EQ(bad.exit_code, 254);
   EXPECT_NE(bad.err.find("multiple of 2n"), std::string::npos);
   EXPECT_TRUE(bad.dir.empty());

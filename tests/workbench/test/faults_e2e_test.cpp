@@ -163,17 +163,41 @@ TEST(Report, RendersInHeadlessChromium) {
                               "--nemesis-interval", "0.4", "--seed", "3"},
                              "stale"));
   ASSERT_FALSE(r.dir.empty());
+  const std::string flags = " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
+                            " --disable-background-networking --disable-component-update --disable-sync"
+                            " --user-data-dir=" + temp_dir("chromium");
   const std::string png = temp_dir("shot") + "/report.png";
-  const std::string cmd = chromium +
-                          " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
-                          " --disable-background-networking --disable-component-update --disable-sync"
-                          " --user-data-dir=" + temp_dir("chromium") + " --window-size=1200,2000 --screenshot=" + png +
-                          " file://" + r.dir + "/report.html > /dev/null 2>&1";
+  const std::string cmd = chromium + flags + " --window-size=1200,6000 --screenshot=" + png + " file://" + r.dir +
+                          "/report.html > /dev/null 2>&1";
   ASSERT_EQ(std::system(("timeout 60 " + cmd).c_str()), 0);
   std::ifstream in(png, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   ASSERT_GT(bytes.size(), 20000u);  // a blank page compresses to a few KB
   EXPECT_EQ(bytes.substr(1, 3), "PNG");
+
+  // The DOM as Chromium parsed it: the message diagram and the operation timeline are there,
+  // with their arrows and bars (a broken SVG would have lost its children).
+  const std::string dom_file = temp_dir("dom") + "/dom.html";
+  ASSERT_EQ(std::system(("timeout 60 " + chromium + flags + " --dump-dom file://" + r.dir + "/report.html > " + dom_file +
+                         " 2>/dev/null").c_str()),
+            0);
+  std::ifstream dom_in(dom_file);
+  const std::string dom((std::istreambuf_iterator<char>(dom_in)), std::istreambuf_iterator<char>());
+  auto section = [&](const std::string& id) {
+    const auto a = dom.find("<svg id=\"" + id + "\"");
+    return a == std::string::npos ? std::string() : dom.substr(a, dom.find("</svg>", a) - a);
+  };
+  auto count = [](const std::string& s, const std::string& what) {
+    std::size_t n = 0;
+    for (auto p = s.find(what); p != std::string::npos; p = s.find(what, p + 1)) ++n;
+    return n;
+  };
+  const std::string diagram = section("message-diagram"), timeline = section("operation-timeline");
+  EXPECT_GT(count(diagram, "<line "), 20u) << "message diagram missing or empty";
+  EXPECT_GT(count(diagram, ">read<"), 0u);  // arrows labelled with their message types
+  EXPECT_GT(count(timeline, "<rect "), 50u) << "operation timeline missing or empty";
+  // The stale-read run is invalid: the diagram's default window is around its offending operations.
+  EXPECT_NE(dom.find("around the offending operations on key"), std::string::npos);
 }
 
 }  // namespace

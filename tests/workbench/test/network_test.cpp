@@ -148,3 +148,37 @@ TEST(Network, MessagesARecieverCannotTakeAreLostNotReceived) {
 
 }  // namespace
 }  // namespace workbench
+
+namespace workbench {
+namespace {
+
+TEST(Network, TracesEveryMessagesPathForTheDiagram) {
+  Network net = make(10);
+  net.send("c0", "n0", {{"type", "read"}}, 0);
+  net.send("n0", "n1", {{"type", "gossip"}}, 0);
+  net.send("n1", "n2", {{"type", "gossip"}}, 0);
+  net.set_grudge({{"n2", {"n1"}}});
+  net.pump(10 * kMillis, [](NetMessage&& m) { return m.dest != "n1"; });  // n1 "killed"
+  MessageTrace t = net.take_trace();
+  ASSERT_EQ(t.messages().size(), 3u);
+  EXPECT_EQ(t.name(t.messages()[0].src), "c0");
+  EXPECT_EQ(t.type(t.messages()[0].type), "read");
+  EXPECT_EQ(t.messages()[0].fate, Fate::Delivered);
+  EXPECT_EQ(t.messages()[0].sent, 0);
+  EXPECT_EQ(t.messages()[0].done, 10 * kMillis);    // when the pump handed it over
+  EXPECT_EQ(t.messages()[1].fate, Fate::Lost);      // its receiver could not take it
+  EXPECT_EQ(t.messages()[2].fate, Fate::Dropped);   // n2 holds a grudge against n1
+  t.rebase(5 * kMillis);  // times relative to the start of the workload
+  EXPECT_EQ(t.messages()[1].sent, -5 * kMillis);
+  EXPECT_EQ(t.messages()[1].done, 5 * kMillis);
+}
+
+TEST(MessageTraceCap, StopsRecordingAtItsCapacityAndSaysSo) {
+  MessageTrace t(2);
+  for (int i = 0; i < 3; ++i) t.sent(i, "n0", "n1", "x", i);
+  EXPECT_EQ(t.messages().size(), 2u);
+  EXPECT_TRUE(t.truncated());
+}
+
+}  // namespace
+}  // namespace workbench
