@@ -42,6 +42,10 @@ struct Config {
   std::size_t max_entries_per_msg = 1024;
   std::size_t max_bytes_per_msg = 1 << 20;
   std::size_t max_inflight_msgs = 256;
+  /// InstallSnapshot (§7) sends a snapshot in chunks of at most this many bytes, one at a
+  /// time: bounded messages (a line-based transport keeps reasonable lines) and a transfer
+  /// that resumes where it stopped after a lost chunk.
+  std::size_t max_snapshot_chunk_bytes = 64 << 10;
 
   /// Seed of this node's RNG (election timeouts). 0 picks one derived from `id`.
   std::uint64_t seed = 0;

@@ -8,21 +8,71 @@ namespace raft {
 RaftLog::RaftLog(const Storage& storage)
     : storage_(storage),
       unstable_(storage.last_index().next()),
-      committed_(storage.hard_state().commit),
+      // The commit index in the hard state is a hint a durable storage may write lazily;
+      // the snapshot's index is committed by definition (only committed entries compact).
+      committed_(std::max(storage.hard_state().commit, storage.first_index().prev())),
       applied_(storage.first_index().prev()) {}
+
+Index RaftLog::first_index() const {
+  if (pending_snapshot_) return pending_snapshot_->meta.index.next();
+  return storage_.first_index();
+}
+
+void RaftLog::restore(Snapshot snap) {
+  const Index i = snap.meta.index;
+  if (i <= committed_) {
+    // A snapshot never moves commit back (the caller checks; State Machine Safety
+    // depends on it): reaching here is a bug in the core.
+    throw std::logic_error("RaftLog::restore: snapshot at or below the commit index");
+  }
+  committed_ = i;
+  applied_ = i;
+  unstable_.reset(i.next());
+  pending_snapshot_ = std::move(snap);
+  pending_snapshot_handed_ = false;
+}
+
+void RaftLog::planted_restore_stale(Snapshot snap) {
+  const Index i = snap.meta.index;
+  committed_ = i;
+  applied_ = i;
+  unstable_.reset(i.next());
+  pending_snapshot_ = std::move(snap);
+  pending_snapshot_handed_ = false;
+}
+
+std::optional<Snapshot> RaftLog::take_snapshot() {
+  if (!has_unhanded_snapshot()) return std::nullopt;
+  pending_snapshot_handed_ = true;
+  return pending_snapshot_;
+}
+
+void RaftLog::snapshot_stable(Index i) {
+  if (pending_snapshot_ && pending_snapshot_handed_ && pending_snapshot_->meta.index == i) {
+    pending_snapshot_.reset();
+  }
+}
 
 Index RaftLog::last_index() const {
   if (auto i = unstable_.last_index()) return *i;
+  if (pending_snapshot_) return pending_snapshot_->meta.index;
   return storage_.last_index();
 }
 
 Index RaftLog::last_stable_index() const {
+  // A received snapshot not yet persisted counts as nothing stable beyond it... but it is
+  // only ever pending on a follower, which does not count itself for commits.
   if (!unstable_.empty()) return unstable_.offset().prev();
+  if (pending_snapshot_) return pending_snapshot_->meta.index;
   return storage_.last_index();
 }
 
 std::optional<Term> RaftLog::term(Index i) const {
   if (i >= unstable_.offset()) return unstable_.term(i);
+  if (pending_snapshot_) {
+    if (i == pending_snapshot_->meta.index) return pending_snapshot_->meta.term;
+    return std::nullopt;  // below the snapshot: compacted away
+  }
   if (i.value() + 1 < first_index().value()) return std::nullopt;
   return storage_.term(i);
 }

@@ -26,7 +26,9 @@ class RaftLog {
   /// `storage` must outlive the log. Starts with commit/applied from its hard state.
   explicit RaftLog(const Storage& storage);
 
-  [[nodiscard]] Index first_index() const { return storage_.first_index(); }
+  /// The first index held as an entry: after the storage's snapshot, or after a received
+  /// snapshot not yet persisted (then nothing below it is readable any more).
+  [[nodiscard]] Index first_index() const;
   [[nodiscard]] Index last_index() const;
   [[nodiscard]] Term last_term() const { return term_or_zero(last_index()); }
   /// Term of entry i; nullopt if i is outside (first_index-1, last_index].
@@ -81,12 +83,35 @@ class RaftLog {
   /// Highest index known persisted (the leader counts itself only up to here).
   [[nodiscard]] Index last_stable_index() const;
 
+  // ---- snapshots (§7) ----------------------------------------------------------------
+  /// Replaces the whole log with a snapshot received from the leader: commit and applied
+  /// jump to its index, every entry goes (the caller checked the log did not hold its last
+  /// entry), and the snapshot waits to be handed out in a Ready.
+  void restore(Snapshot snap);
+  /// PlantedBugs::install_stale_snapshot only: restore() without its commit-index check.
+  void planted_restore_stale(Snapshot snap);
+  [[nodiscard]] bool has_unhanded_snapshot() const {
+    return pending_snapshot_ && !pending_snapshot_handed_;
+  }
+  /// The received snapshot for a Ready (to persist and to restore the state machine from).
+  std::optional<Snapshot> take_snapshot();
+  /// The caller persisted the snapshot at `i`: reads go to storage again.
+  void snapshot_stable(Index i);
+  /// The snapshot the leader sends: the storage's, or one received and not yet persisted.
+  [[nodiscard]] Snapshot snapshot() const {
+    return pending_snapshot_ ? *pending_snapshot_ : storage_.snapshot();
+  }
+
  private:
   /// The first index from which `entries` differ from ours (by term), or nullopt if we
   /// already hold all of them.
   std::optional<Index> find_conflict(const std::vector<Entry>& entries) const;
 
   const Storage& storage_;
+  /// A snapshot received from the leader and not yet persisted: it stands in for the
+  /// storage's snapshot and log until advance() reports it persisted.
+  std::optional<Snapshot> pending_snapshot_;
+  bool pending_snapshot_handed_ = false;
   UnstableLog unstable_;
   Index committed_;
   Index applied_;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "raft/entry.h"
+#include "raft/snapshot.h"
 #include "raft/types.h"
 
 namespace raft {
@@ -73,9 +74,32 @@ struct ReadIndexResponse {
   bool ok = false;
 };
 
+/// InstallSnapshot (paper §7, thesis §5.2), one chunk of it. The leader sends the
+/// snapshot's bytes in order, `data` starting at byte `offset` of the whole; `done` marks
+/// the last chunk. Every chunk repeats the metadata so a follower can tell chunks of
+/// different snapshots apart (a leader may compact again mid-transfer and start over).
+struct SnapshotRequest {
+  SnapshotMeta meta;
+  std::uint64_t offset = 0;
+  Bytes data;
+  bool done = false;
+};
+
+/// The follower's answer to a chunk. `next_offset` is the byte it wants next (it holds
+/// every byte before it): the leader resends from there, which covers chunks lost,
+/// duplicated or reordered on the way. Once installed (or found unnecessary: the follower
+/// already had the snapshot's last entry or committed past it), `installed` is set and
+/// `index` is the index up to which the follower's log now matches the leader's.
+struct SnapshotResponse {
+  Index snapshot_index;  // which snapshot this answers (its meta.index)
+  std::uint64_t next_offset = 0;
+  bool installed = false;
+  Index index;
+};
+
 using MessageBody = std::variant<VoteRequest, VoteResponse, AppendRequest, AppendResponse,
                                  HeartbeatRequest, HeartbeatResponse, ReadIndexRequest,
-                                 ReadIndexResponse>;
+                                 ReadIndexResponse, SnapshotRequest, SnapshotResponse>;
 
 struct Message {
   NodeId from;

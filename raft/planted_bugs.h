@@ -22,6 +22,10 @@ struct PlantedBugs {
   /// (drops entries a newer AppendEntries already added: §5.3 "if an existing entry
   /// conflicts" is the only reason to truncate).
   bool truncate_on_matching_append = false;
+  /// Install a snapshot from the leader even when it is older than the commit index
+  /// (§7: only a snapshot newer than what the follower committed may replace its log):
+  /// commit and applied move back, and the state machine forgets applied writes.
+  bool install_stale_snapshot = false;
   /// Write-ahead log (WalOptions::planted_bugs): return from persist before the write is
   /// synced -- it is synced only at the next persist -- so acknowledgements leave for data
   /// a crash can still lose.

@@ -9,13 +9,19 @@ void Inflights::free_up_to(Index upto) {
 }
 
 const char* progress_state_name(ProgressState s) {
-  return s == ProgressState::kProbe ? "probe" : "replicate";
+  switch (s) {
+    case ProgressState::kProbe: return "probe";
+    case ProgressState::kReplicate: return "replicate";
+    case ProgressState::kSnapshot: return "snapshot";
+  }
+  return "?";
 }
 
 bool Progress::is_paused() const {
   switch (state_) {
     case ProgressState::kProbe: return probe_sent_;
     case ProgressState::kReplicate: return inflights_.full();
+    case ProgressState::kSnapshot: return probe_sent_;
   }
   return false;
 }
@@ -32,6 +38,14 @@ void Progress::become_replicate() {
   state_ = ProgressState::kReplicate;
   probe_sent_ = false;
   next_ = match_.next();
+  inflights_.reset();
+}
+
+void Progress::become_snapshot(Index index) {
+  state_ = ProgressState::kSnapshot;
+  probe_sent_ = false;
+  pending_snapshot_ = index;
+  snapshot_offset_ = 0;
   inflights_.reset();
 }
 
@@ -64,6 +78,8 @@ bool Progress::maybe_update(Index n) {
 }
 
 bool Progress::maybe_decrease_to(Index rejected, Index hint_next_probe) {
+  // While sending a snapshot, appends are not being sent: a rejection is stale.
+  if (state_ == ProgressState::kSnapshot) return false;
   if (state_ == ProgressState::kReplicate) {
     // Entries up to match are confirmed; a rejection at or below it is stale.
     if (rejected <= match_) return false;

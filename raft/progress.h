@@ -6,10 +6,15 @@
 //    `next` back, using the follower's conflict hint to skip whole terms).
 //  - Replicate: the follower accepted our last append; stream entries optimistically
 //    (pipelining), advancing `next` as we send, bounded by a window of in-flight messages.
-// A third state, Snapshot, will join when log compaction lands.
+//  - Snapshot: the follower needs entries the leader has compacted away (§7). Send the
+//    snapshot in chunks, one at a time, each after the answer to the previous one (a
+//    heartbeat answer allows a resend from the last byte confirmed: the chunk or its answer
+//    was lost). No entries go to it until it has installed the snapshot (or answered an
+//    append that shows it no longer needs it); then it falls back to Probe.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 
 #include "raft/types.h"
@@ -35,7 +40,7 @@ class Inflights {
   std::deque<Index> last_indexes_;
 };
 
-enum class ProgressState { kProbe, kReplicate };
+enum class ProgressState { kProbe, kReplicate, kSnapshot };
 
 const char* progress_state_name(ProgressState s);
 
@@ -53,6 +58,19 @@ class Progress {
 
   void become_probe();
   void become_replicate();
+  /// Starts (or restarts, for a newer snapshot) sending the snapshot ending at `index`.
+  void become_snapshot(Index index);
+
+  // Snapshot state: which snapshot (its last index) and the byte the follower wants next.
+  [[nodiscard]] Index pending_snapshot() const { return pending_snapshot_; }
+  [[nodiscard]] std::uint64_t snapshot_offset() const { return snapshot_offset_; }
+  /// A chunk went out: wait for its answer.
+  void on_snapshot_chunk_sent() { probe_sent_ = true; }
+  /// The follower holds the snapshot's bytes before `next_offset` and wants the rest.
+  void on_snapshot_progress(std::uint64_t next_offset) {
+    snapshot_offset_ = next_offset;
+    probe_sent_ = false;
+  }
 
   /// We just sent entries ending at `last` (or, with none, a probe).
   void on_sent(Index last, std::size_t entry_count);
@@ -82,8 +100,10 @@ class Progress {
   Index match_;
   Index next_;
   ProgressState state_ = ProgressState::kProbe;
-  bool probe_sent_ = false;
+  bool probe_sent_ = false;  // Probe: a probe, Snapshot: a chunk, is awaiting its answer
   Inflights inflights_;
+  Index pending_snapshot_;
+  std::uint64_t snapshot_offset_ = 0;
 };
 
 }  // namespace raft

@@ -62,6 +62,8 @@ const char* message_type_name(const MessageBody& body) {
                         [](const HeartbeatResponse&) { return "HeartbeatResponse"; },
                         [](const ReadIndexRequest&) { return "ReadIndexRequest"; },
                         [](const ReadIndexResponse&) { return "ReadIndexResponse"; },
+                        [](const SnapshotRequest&) { return "SnapshotRequest"; },
+                        [](const SnapshotResponse&) { return "SnapshotResponse"; },
                     },
                     body);
 }
@@ -72,7 +74,7 @@ std::string NotLeader::message() const {
 }
 
 bool Ready::empty() const {
-  return !soft_state && !hard_state && entries.empty() && messages.empty() &&
+  return !soft_state && !hard_state && !snapshot && entries.empty() && messages.empty() &&
          messages_after_persist.empty() && committed_entries.empty() && read_states.empty() &&
          dropped_reads.empty();
 }
@@ -110,6 +112,11 @@ const Progress* Raft::progress(NodeId peer) const {
   if (!l) return nullptr;
   auto it = l->progress.find(peer);
   return it == l->progress.end() ? nullptr : &it->second;
+}
+
+SnapshotMeta Raft::snapshot_meta() const {
+  const Index i = log_.applied();
+  return SnapshotMeta{i, log_.term_or_zero(i), config_.voters};
 }
 
 HardState Raft::hard_state() const { return HardState{term_, vote_, log_.committed()}; }
@@ -157,6 +164,10 @@ void Raft::step(const Message& m) {
           },
           [&](const ReadIndexRequest&) { handle_read_index_request(m); },
           [&](const ReadIndexResponse&) { handle_read_index_response(m); },
+          [&](const SnapshotRequest&) { handle_snapshot_request(m); },
+          [&](const SnapshotResponse&) {
+            if (Leader* l = leader_state()) handle_snapshot_response(*l, m);
+          },
       },
       m.body);
 }
@@ -170,7 +181,8 @@ bool Raft::step_term(const Message& m) {
   const auto* vote_req = std::get_if<VoteRequest>(&m.body);
   const auto* vote_resp = std::get_if<VoteResponse>(&m.body);
   const bool from_leader = std::holds_alternative<AppendRequest>(m.body) ||
-                           std::holds_alternative<HeartbeatRequest>(m.body);
+                           std::holds_alternative<HeartbeatRequest>(m.body) ||
+                           std::holds_alternative<SnapshotRequest>(m.body);
   if (m.term > term_) {
     if (vote_req && in_leader_lease()) {
       // We heard from a live leader less than an election timeout ago: a node asking for
@@ -218,6 +230,9 @@ void Raft::send(NodeId to, MessageBody body, std::optional<Term> term) {
                  // ReadIndex confirmation, §6.4): nothing a crash could make untrue, so a
                  // read's confirmation round never waits for the disk.
                  [](const HeartbeatResponse&) { return false; },
+                 // An installed snapshot promises it survives a crash; a chunk's receipt
+                 // (kept in memory) promises nothing.
+                 [](const SnapshotResponse& r) { return r.installed; },
                  [](const auto&) { return false; }},
       body);
   enqueue(after_persist ? msgs_after_persist_ : msgs_, to, std::move(body), term);
@@ -237,6 +252,7 @@ void Raft::enqueue(std::vector<Message>& out, NodeId to, MessageBody body,
 bool Raft::has_ready() const {
   if (soft_state() != prev_soft_ || hard_state() != prev_hard_) return true;
   if (log_.has_unstable_entries() || log_.has_entries_to_apply()) return true;
+  if (log_.has_unhanded_snapshot()) return true;
   if (!msgs_.empty() || !msgs_after_persist_.empty() || !dropped_reads_.empty()) return true;
   if (broadcast_pending_ || read_round_pending_) return true;
   for (const ReadState& r : reads_awaiting_apply_) {
@@ -258,6 +274,7 @@ Ready Raft::ready() {
   Ready rd;
   if (SoftState ss = soft_state(); ss != prev_soft_) rd.soft_state = prev_soft_ = ss;
   if (HardState hs = hard_state(); hs != prev_hard_) rd.hard_state = prev_hard_ = hs;
+  rd.snapshot = log_.take_snapshot();
   rd.entries = log_.take_unstable_entries();
   rd.committed_entries = log_.take_committed_entries();
   collect_read_states(rd);
@@ -271,6 +288,7 @@ Ready Raft::ready() {
 }
 
 void Raft::advance(const Ready& rd) {
+  if (rd.snapshot) log_.snapshot_stable(rd.snapshot->meta.index);
   if (rd.entries.empty()) return;
   const Entry& last = rd.entries.back();
   log_.stable_to(last.index, last.term);

@@ -15,6 +15,13 @@
 //      fail ready.dropped_reads (they will never be served; the caller may retry).
 // See docs/raft-core.md for the full contract.
 //
+// Snapshots (§7): the caller compacts its storage (LogStorage::compact) with a snapshot of
+// its state machine made right after applying, using snapshot_meta() for the metadata.
+// A follower that needs compacted entries receives the leader's snapshot in chunks; once
+// whole and newer than its commit index it comes out in Ready::snapshot, to persist
+// (LogStorage::apply_snapshot) before the Ready's entries and to restore the state
+// machine from before applying the Ready's committed entries.
+//
 // Roles live in a std::variant: leader-only state (per-follower progress, pending reads)
 // does not exist while the node is a follower or candidate, so it cannot be used stale.
 #pragma once
@@ -61,6 +68,7 @@ struct ReadState {
 struct Ready {
   std::optional<SoftState> soft_state;      // set when role or leader changed
   std::optional<HardState> hard_state;      // set when term, vote or commit changed
+  std::optional<Snapshot> snapshot;         // received: persist first, restore before applying
   std::vector<Entry> entries;               // append to storage (may overwrite a suffix)
   std::vector<Message> messages;            // may leave at once
   std::vector<Message> messages_after_persist;  // vote grants, append/heartbeat acks...
@@ -121,6 +129,11 @@ class Raft {
   [[nodiscard]] const Progress* progress(NodeId peer) const;
   [[nodiscard]] const Config& config() const { return config_; }
 
+  /// Metadata for a snapshot of the state machine as it is now, after applying every
+  /// committed entry handed out so far: the applied index, its term and the voters. Pass
+  /// it with the state machine's bytes to LogStorage::compact.
+  [[nodiscard]] SnapshotMeta snapshot_meta() const;
+
  private:
   struct Follower {};
   /// Pre-vote round (§9.6): still at the old term, asking whether it could win.
@@ -137,6 +150,13 @@ class Raft {
     /// then it does not know the true commit index (§6.4 step 1, §8).
     std::vector<PendingRead> reads_awaiting_commit;
     int election_elapsed_at_last_check = 0;
+  };
+  /// A follower's half-received snapshot: chunks append in order, from one leader term.
+  struct SnapshotReceiver {
+    NodeId from;
+    Term term;
+    SnapshotMeta meta;
+    std::string data;
   };
   using RoleState = std::variant<Follower, PreCandidate, Candidate, Leader>;
 
@@ -167,6 +187,13 @@ class Raft {
   void broadcast_heartbeat(Leader& leader);
   bool maybe_commit(Leader& leader);
   [[nodiscard]] bool committed_in_current_term() const;
+
+  // snapshot.cc: InstallSnapshot both ways (§7, thesis §5.2)
+  bool maybe_send_snapshot(Leader& leader, NodeId to, Progress& pr);
+  void handle_snapshot_request(const Message& m);
+  void handle_snapshot_response(Leader& leader, const Message& m);
+  void install_snapshot(const Message& m, Snapshot snap);
+  void follow(NodeId leader);  // a leader of our term spoke: concede, reset the timer
 
   // read_index.cc: ReadIndex (§6.4)
   void handle_read_index_request(const Message& m);
@@ -211,6 +238,7 @@ class Raft {
   bool read_round_pending_ = false;  // reads registered, heartbeat round not yet sent
   HardState prev_hard_;
   SoftState prev_soft_;
+  std::optional<SnapshotReceiver> receiving_;
 };
 
 }  // namespace raft

@@ -26,6 +26,16 @@ void note_answer(spdlog::logger& logger, NodeId self, NodeId peer, Progress& pr)
 
 // ---- follower side ------------------------------------------------------------------
 
+void Raft::follow(NodeId leader) {
+  if (leader_ != leader) {
+    logger_->info("{}: following leader {} at term {}", id().value(), leader.value(), term_.value());
+  }
+  // A candidate that hears from a leader of its own term concedes (§5.2).
+  if (!std::holds_alternative<Follower>(role_)) become_follower(term_, leader);
+  leader_ = leader;
+  election_elapsed_ = 0;
+}
+
 void Raft::handle_append_request(const Message& m) {
   if (leader_state()) {
     // Two leaders in one term would break Election Safety (§5.2); never expected.
@@ -33,13 +43,7 @@ void Raft::handle_append_request(const Message& m) {
                    m.from.value(), term_.value());
     return;
   }
-  if (leader_ != m.from) {
-    logger_->info("{}: following leader {} at term {}", id().value(), m.from.value(), term_.value());
-  }
-  // A candidate that hears from a leader of its own term concedes (§5.2).
-  if (!std::holds_alternative<Follower>(role_)) become_follower(term_, m.from);
-  leader_ = m.from;
-  election_elapsed_ = 0;
+  follow(m.from);
 
   const auto& req = std::get<AppendRequest>(m.body);
   if (req.prev_log_index < log_.committed()) {
@@ -69,12 +73,7 @@ void Raft::handle_append_request(const Message& m) {
 
 void Raft::handle_heartbeat_request(const Message& m) {
   if (leader_state()) return;
-  if (leader_ != m.from) {
-    logger_->info("{}: following leader {} at term {}", id().value(), m.from.value(), term_.value());
-  }
-  if (!std::holds_alternative<Follower>(role_)) become_follower(term_, m.from);
-  leader_ = m.from;
-  election_elapsed_ = 0;
+  follow(m.from);
   const auto& hb = std::get<HeartbeatRequest>(m.body);
   // The leader sends min(its commit, our match), so this never passes what we hold.
   log_.commit_to(std::min(hb.commit, log_.last_index()));
@@ -85,14 +84,20 @@ void Raft::handle_heartbeat_request(const Message& m) {
 
 bool Raft::maybe_send_append(Leader& leader, NodeId to, bool send_if_empty) {
   Progress& pr = leader.progress.at(to);
+  if (pr.state() == ProgressState::kSnapshot) return maybe_send_snapshot(leader, to, pr);
   if (pr.is_paused()) return false;
   const Index prev = pr.next().prev();
   const std::optional<Term> prev_term = log_.term(prev);
-  if (!prev_term) {
-    // Only possible once logs are compacted; then this becomes InstallSnapshot.
-    logger_->error("{}: no term for index {} to replicate to {}", id().value(), prev.value(),
-                   to.value());
-    return false;
+  if (!prev_term || pr.next() < log_.first_index()) {
+    // The follower needs entries we compacted away: only the snapshot can replace them
+    // (§7). It gets no entries until it has installed it.
+    const Snapshot snap = log_.snapshot();
+    logger_->info("{}: follower {} needs index {}, compacted into the snapshot at {}: "
+                  "sending the snapshot ({} bytes)",
+                  id().value(), to.value(), pr.next().value(), snap.meta.index.value(),
+                  snap.data.size());
+    pr.become_snapshot(snap.meta.index);
+    return maybe_send_snapshot(leader, to, pr);
   }
   std::vector<Entry> entries =
       log_.entries_from(pr.next(), config_.max_entries_per_msg, config_.max_bytes_per_msg);
@@ -150,6 +155,10 @@ void Raft::handle_append_response(Leader& leader, const Message& m) {
   }
   pr.reported_behind = false;
   if (pr.maybe_update(resp.index)) {
+    // An append landed past the snapshot being sent: the follower no longer needs it.
+    if (pr.state() == ProgressState::kSnapshot && pr.match() >= pr.pending_snapshot()) {
+      pr.become_probe();
+    }
     if (pr.state() == ProgressState::kProbe) pr.become_replicate();
     if (maybe_commit(leader)) broadcast_pending_ = true;
   }

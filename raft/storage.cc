@@ -1,6 +1,7 @@
 #include "raft/storage.h"
 
 #include <stdexcept>
+#include <string>
 
 namespace raft {
 
@@ -11,7 +12,7 @@ std::vector<Entry> MemoryStorage::entries(Index lo, Index hi, std::size_t max_by
   std::vector<Entry> out;
   std::size_t bytes = 0;
   for (Index i = lo; i < hi; i = i.next()) {
-    const Entry& e = entries_[i.value() - 1];
+    const Entry& e = entries_[i - first_index()];
     bytes += e.size_bytes();
     if (!out.empty() && bytes > max_bytes) break;
     out.push_back(e);
@@ -20,21 +21,42 @@ std::vector<Entry> MemoryStorage::entries(Index lo, Index hi, std::size_t max_by
 }
 
 std::optional<Term> MemoryStorage::term(Index i) const {
-  if (i.value() == 0) return Term{0};
-  if (i > last_index()) return std::nullopt;
-  return entries_[i.value() - 1].term;
+  if (i == snapshot_.meta.index) return snapshot_.meta.term;
+  if (i < snapshot_.meta.index || i > last_index()) return std::nullopt;
+  return entries_[i - first_index()].term;
 }
 
 void MemoryStorage::append(const std::vector<Entry>& entries) {
   if (entries.empty()) return;
   const Index first = entries.front().index;
-  if (first.value() == 0 || first > last_index().next()) {
-    throw std::invalid_argument("MemoryStorage::append: gap before the appended entries");
+  if (first < first_index() || first > last_index().next()) {
+    throw std::invalid_argument("MemoryStorage::append: entries from " +
+                                std::to_string(first.value()) + " do not fit after " +
+                                std::to_string(last_index().value()) + " (first index " +
+                                std::to_string(first_index().value()) + ")");
   }
   // Truncate the conflicting suffix, if any.
-  entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(first.value() - 1),
+  entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(first - first_index()),
                  entries_.end());
   entries_.insert(entries_.end(), entries.begin(), entries.end());
+}
+
+void MemoryStorage::compact(const Snapshot& snap) {
+  const Index i = snap.meta.index;
+  if (i <= snapshot_.meta.index) return;
+  if (i > last_index() || term(i) != snap.meta.term) {
+    throw std::invalid_argument("MemoryStorage::compact: index " + std::to_string(i.value()) +
+                                " (term " + std::to_string(snap.meta.term.value()) +
+                                ") is not a stored entry; the log ends at " +
+                                std::to_string(last_index().value()));
+  }
+  entries_.erase(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(i - snapshot_.meta.index));
+  snapshot_ = snap;
+}
+
+void MemoryStorage::apply_snapshot(const Snapshot& snap) {
+  entries_.clear();
+  snapshot_ = snap;
 }
 
 }  // namespace raft

@@ -37,6 +37,13 @@ class UnstableLog {
   /// entry at i has since been replaced by one with another term (a stale ack).
   void stable_to(Index i, Term t);
 
+  /// A snapshot replaced the log: the tail restarts empty at `offset`.
+  void reset(Index offset) {
+    offset_ = offset;
+    entries_.clear();
+    handed_ = 0;
+  }
+
  private:
   Index offset_;
   std::vector<Entry> entries_;

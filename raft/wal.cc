@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <stdexcept>
 
 #include "raft/fail_stop.h"
 #include "raft/planted_bugs_compiled.h"
@@ -31,6 +32,14 @@ std::optional<std::uint64_t> parse_segment_name(const std::string& name) {
     seq = (seq << 4) | static_cast<std::uint64_t>(d);
   }
   return seq;
+}
+
+constexpr std::string_view kSnapshotTmp = "snapshot.tmp";
+
+/// Parses "<16 hex digits>.snap".
+std::optional<std::uint64_t> parse_snapshot_name(const std::string& name) {
+  if (name.size() != 21 || name.substr(16) != ".snap") return std::nullopt;
+  return parse_segment_name(name.substr(0, 16) + ".wal");
 }
 
 bool all_zero(std::string_view s) {
@@ -72,6 +81,12 @@ std::string Wal::segment_name(std::uint64_t seq) {
   return buf;
 }
 
+std::string Wal::snapshot_name(Index index) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%016" PRIx64 ".snap", index.value());
+  return buf;
+}
+
 Wal::Wal(FileSystem& fs, std::string dir, WalOptions options)
     : fs_(fs),
       dir_(std::move(dir)),
@@ -94,12 +109,51 @@ Expected<std::unique_ptr<Wal>, std::string> Wal::open(FileSystem& fs, std::strin
   return wal;
 }
 
+std::string Wal::recover_snapshot(std::uint64_t& first_segment) {
+  std::optional<std::uint64_t> newest;
+  for (const std::string& name : fs_.list(dir_)) {
+    if (name == kSnapshotTmp) {
+      fs_.remove(path_join(dir_, name));  // a crash before its rename: never counted
+    } else if (auto i = parse_snapshot_name(name)) {
+      newest = std::max(newest.value_or(0), *i);
+    }
+  }
+  if (!newest) return {};
+  const std::string path = path_join(dir_, snapshot_name(Index{*newest}));
+  const std::string data = fs_.read(path);
+  // The file was synced before its rename made it visible: any damage is bit rot, and
+  // the segments it replaced may be gone, so refuse rather than start without it.
+  wal::ReadResult r;
+  r.status = wal::ReadStatus::kTruncated;
+  if (!data.empty()) r = wal::read_record(data, 0);
+  if (r.status != wal::ReadStatus::kOk || r.type != wal::RecordType::kSnapshot ||
+      r.end != data.size()) {
+    return "snapshot damaged: " + path + ": " + damage_name(r.status) +
+           "; refusing to start without the state it holds";
+  }
+  auto f = wal::parse_snapshot(r.payload);
+  if (!f) return "snapshot unreadable: " + path + ": " + f.error();
+  log_.apply_snapshot(f->snapshot);
+  log_.set_hard_state(f->hard_state);
+  first_segment = f->first_segment;
+  return {};
+}
+
 std::string Wal::recover() {
+  std::uint64_t first_segment = 0;
+  if (std::string error = recover_snapshot(first_segment); !error.empty()) return error;
   std::vector<std::pair<std::uint64_t, std::string>> segments;
   for (const std::string& name : fs_.list(dir_)) {
-    if (auto seq = parse_segment_name(name)) segments.emplace_back(*seq, name);
+    auto seq = parse_segment_name(name);
+    if (!seq) continue;
+    if (*seq < first_segment) {
+      fs_.remove(path_join(dir_, name));  // superseded by the snapshot (crash before removal)
+      continue;
+    }
+    segments.emplace_back(*seq, name);
   }
   std::sort(segments.begin(), segments.end());
+  remove_superseded(first_segment, log_.snapshot().meta.index);
   for (std::size_t i = 0; i < segments.size(); ++i) {
     const bool last = i + 1 == segments.size();
     std::string error = recover_segment(segments[i].second, segments[i].first, last);
@@ -112,7 +166,10 @@ std::string Wal::recover() {
            " is beyond the last entry " + std::to_string(log_.last_index().value());
   }
   written_ = hs;
-  if (segment_ == nullptr) start_segment(segments.empty() ? 1 : segments.back().first + 1);
+  if (segment_ == nullptr) {
+    start_segment(segments.empty() ? std::max<std::uint64_t>(first_segment, 1)
+                                   : segments.back().first + 1);
+  }
   if (recovery_.records > 0) {
     logger_->info("wal {}: recovered {} records from {} segments: term {}, vote {}, commit {}, "
                   "entries up to {}",
@@ -125,6 +182,7 @@ std::string Wal::recover() {
 std::string Wal::recover_segment(const std::string& name, std::uint64_t seq, bool last) {
   const std::string path = path_join(dir_, name);
   const std::string data = fs_.read(path);
+  recovering_seq_ = seq;
   std::size_t offset = 0;
   while (offset < data.size()) {
     // Zeros where a record would start: preallocated space, the end of the data.
@@ -185,7 +243,12 @@ std::string Wal::apply_record(std::string_view payload) {
   auto batch = wal::parse_batch(payload);
   if (!batch) return batch.error();
   if (batch->hard_state) log_.set_hard_state(*batch->hard_state);
+  // Entries the snapshot covers are in it already (a segment can straddle it).
+  const Index covered = log_.snapshot().meta.index;
+  std::erase_if(batch->entries, [&](const Entry& e) { return e.index <= covered; });
   if (!batch->entries.empty()) {
+    Index& max = segment_max_index_[recovering_seq_];
+    max = std::max(max, batch->entries.back().index);
     const Index first = batch->entries.front().index;
     if (first.value() == 0 || first > log_.last_index().next()) {
       return "entries start at " + std::to_string(first.value()) + " after last index " +
@@ -245,6 +308,10 @@ void Wal::write_batch(const std::optional<HardState>& hs, const std::vector<Entr
                                              : std::optional<HardState>(log_.hard_state())),
                       entries);
     segment_->append(record);
+    if (!entries.empty()) {
+      Index& max = segment_max_index_[segment_seq_];
+      max = std::max(max, entries.back().index);
+    }
     bool sync = true;
     if constexpr (kPlantedBugsCompiled) {
       if (options_.planted_bugs.ack_before_sync) sync = false;
@@ -262,6 +329,76 @@ void Wal::write_batch(const std::optional<HardState>& hs, const std::vector<Entr
   } catch (const IoError& e) {
     fail_stop(std::string("wal: ") + e.what() + " (the node stops: it cannot promise what it "
               "was about to acknowledge)");
+  }
+}
+
+// ---- snapshots --------------------------------------------------------------------
+
+void Wal::write_snapshot_file(const Snapshot& snap, std::uint64_t first_segment) {
+  std::string record;
+  wal::append_snapshot(record, wal::SnapshotFile{snap, log_.hard_state(), first_segment});
+  const std::string tmp = path_join(dir_, kSnapshotTmp);
+  // Atomic: the snapshot appears under its name whole and synced, or not at all. (Recovery
+  // removed any temporary file an earlier crash left.)
+  auto file = fs_.open_append(tmp);
+  file->append(record);
+  file->sync();
+  fs_.rename(tmp, path_join(dir_, snapshot_name(snap.meta.index)));
+  fs_.sync_dir(dir_);
+  ++stats_.snapshots;
+  stats_.bytes += record.size();
+}
+
+void Wal::remove_superseded(std::uint64_t first_segment, Index keep) {
+  bool removed = false;
+  for (const std::string& name : fs_.list(dir_)) {
+    const auto seq = parse_segment_name(name);
+    const auto snap = parse_snapshot_name(name);
+    if ((seq && *seq < first_segment) || (snap && *snap < keep.value())) {
+      fs_.remove(path_join(dir_, name));
+      removed = true;
+    }
+    if (seq && *seq < first_segment) segment_max_index_.erase(*seq);
+  }
+  if (removed) fs_.sync_dir(dir_);
+}
+
+void Wal::compact(const Snapshot& snap) {
+  const Index i = snap.meta.index;
+  if (i <= log_.snapshot().meta.index) return;
+  if (i > log_.last_index() || log_.term(i) != snap.meta.term) {
+    throw std::invalid_argument("Wal::compact: index " + std::to_string(i.value()) +
+                                " is not a stored entry of term " +
+                                std::to_string(snap.meta.term.value()));
+  }
+  try {
+    // Segments below the first one holding an entry after the snapshot are covered whole.
+    std::uint64_t first_segment = segment_seq_;
+    for (const auto& [seq, max] : segment_max_index_) {
+      if (max > i) {
+        first_segment = std::min(first_segment, seq);
+        break;
+      }
+    }
+    write_snapshot_file(snap, first_segment);
+    log_.compact(snap);
+    remove_superseded(first_segment, i);
+  } catch (const IoError& e) {
+    fail_stop(std::string("wal: snapshot: ") + e.what());
+  }
+}
+
+void Wal::apply_snapshot(const Snapshot& snap) {
+  try {
+    // The snapshot replaces the whole log: a new segment starts after it and everything
+    // before that segment goes.
+    const std::uint64_t next = segment_seq_ + 1;
+    write_snapshot_file(snap, next);
+    log_.apply_snapshot(snap);
+    start_segment(next);
+    remove_superseded(next, snap.meta.index);
+  } catch (const IoError& e) {
+    fail_stop(std::string("wal: snapshot: ") + e.what());
   }
 }
 

@@ -28,11 +28,21 @@
 // Failures after open -- a write or sync that fails -- stop the process (fail_stop): the
 // log never retries and carries on as if the data were safe.
 //
+// Snapshots (§7): compact(snap) writes <16 hex index>.snap atomically -- a temporary file,
+// synced, renamed, and the directory synced -- and only then deletes the segments whose
+// entries it covers entirely (and the older snapshot). apply_snapshot (one received from
+// the leader, which replaces the whole log) does the same after rolling over to a new
+// segment, so every older segment goes. The snapshot file names the first segment that
+// still counts: a crash between the rename and the deletions leaves older segments that
+// recovery ignores and removes. Recovery starts from the newest snapshot, then replays
+// the segments from that one on, skipping entries the snapshot covers.
+//
 // Reads are served from memory (the log is replayed into a MemoryStorage at open), so the
 // core's reads never touch the disk. Not thread-safe: one thread drives it, as the core.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -65,6 +75,7 @@ struct WalStats {
   std::uint64_t entries = 0;  // entries written
   std::uint64_t bytes = 0;    // bytes written
   std::uint64_t segments_created = 0;
+  std::uint64_t snapshots = 0;  // snapshot files written
 };
 
 /// What Wal::open found.
@@ -94,9 +105,14 @@ class Wal final : public LogStorage {
   [[nodiscard]] std::optional<Term> term(Index i) const override { return log_.term(i); }
   [[nodiscard]] Index first_index() const override { return log_.first_index(); }
   [[nodiscard]] Index last_index() const override { return log_.last_index(); }
+  [[nodiscard]] Snapshot snapshot() const override { return log_.snapshot(); }
 
   /// Durable on return (see the file comment); fail-stops if the disk fails.
   void persist(const std::optional<HardState>& hs, const std::vector<Entry>& entries) override;
+  /// Snapshot file durable, then covered segments deleted; fail-stops if the disk fails.
+  /// Throws std::invalid_argument if the snapshot's last entry is not in the log.
+  void compact(const Snapshot& snap) override;
+  void apply_snapshot(const Snapshot& snap) override;
 
   [[nodiscard]] const WalStats& stats() const { return stats_; }
   [[nodiscard]] const WalRecovery& recovery() const { return recovery_; }
@@ -104,6 +120,8 @@ class Wal final : public LogStorage {
 
   /// The file name of segment `seq`.
   static std::string segment_name(std::uint64_t seq);
+  /// The file name of the snapshot at `index`.
+  static std::string snapshot_name(Index index);
 
  private:
   Wal(FileSystem& fs, std::string dir, WalOptions options);
@@ -113,7 +131,10 @@ class Wal final : public LogStorage {
   std::string apply_record(std::string_view payload);
   void start_segment(std::uint64_t seq);
   void write_batch(const std::optional<HardState>& hs, const std::vector<Entry>& entries);
-
+  std::string recover_snapshot(std::uint64_t& first_segment);
+  void write_snapshot_file(const Snapshot& snap, std::uint64_t first_segment);
+  /// Removes segments numbered below `first_segment` and snapshots older than `keep`.
+  void remove_superseded(std::uint64_t first_segment, Index keep);
   FileSystem& fs_;
   std::string dir_;
   WalOptions options_;
@@ -125,6 +146,10 @@ class Wal final : public LogStorage {
   std::uint64_t segment_seq_ = 0;
   bool segment_has_hard_state_ = false;
   bool unsynced_ = false;  // planted ack_before_sync only
+  /// The highest entry index each live segment holds (a segment whose entries are all
+  /// covered by the snapshot can go).
+  std::map<std::uint64_t, Index> segment_max_index_;
+  std::uint64_t recovering_seq_ = 0;
   WalStats stats_;
   WalRecovery recovery_;
 };

@@ -117,6 +117,42 @@ void append_batch(std::string& out, const std::optional<HardState>& hs,
   });
 }
 
+void append_snapshot(std::string& out, const SnapshotFile& f) {
+  append_record(out, RecordType::kSnapshot, [&](std::string& o) {
+    const SnapshotMeta& m = f.snapshot.meta;
+    put_u64(o, m.index.value());
+    put_u64(o, m.term.value());
+    put_u32(o, static_cast<std::uint32_t>(m.voters.size()));
+    for (NodeId v : m.voters) put_u64(o, v.value());
+    put_u64(o, f.hard_state.term.value());
+    put_u64(o, f.hard_state.vote.value());
+    put_u64(o, f.hard_state.commit.value());
+    put_u64(o, f.first_segment);
+    put_u64(o, f.snapshot.data.size());
+    o.append(f.snapshot.data.view());
+  });
+}
+
+Expected<SnapshotFile, std::string> parse_snapshot(std::string_view payload) {
+  Reader rd(payload);
+  SnapshotFile f;
+  SnapshotMeta& m = f.snapshot.meta;
+  m.index = Index{rd.u64()};
+  m.term = Term{rd.u64()};
+  const std::uint32_t voters = rd.u32();
+  if (!rd.ok() || voters > payload.size() / 8) return Unexpected{std::string("bad voter count")};
+  for (std::uint32_t i = 0; i < voters; ++i) m.voters.emplace_back(rd.u64());
+  f.hard_state.term = Term{rd.u64()};
+  f.hard_state.vote = NodeId{rd.u64()};
+  f.hard_state.commit = Index{rd.u64()};
+  f.first_segment = rd.u64();
+  const std::uint64_t len = rd.u64();
+  if (!rd.ok() || len > payload.size()) return Unexpected{std::string("bad snapshot length")};
+  f.snapshot.data = Bytes(rd.bytes(len));
+  if (!rd.ok() || !rd.done()) return Unexpected{std::string("snapshot of the wrong size")};
+  return f;
+}
+
 ReadResult read_record(std::string_view file, std::size_t offset) {
   ReadResult r;
   if (file.size() - offset < kHeaderBytes) {

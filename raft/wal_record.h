@@ -15,6 +15,11 @@
 //                   commit u64], entry count u32, then per entry: term u64, index u64,
 //                   type u8, data length u32, data.
 //
+//   snapshot        (alone in a snapshot file <16 hex index>.snap) index u64, term u64,
+//                   voter count u32, voters u64..., hard state term u64, vote u64,
+//                   commit u64, first segment u64 (segments numbered below it are
+//                   superseded by the snapshot), data length u64, data.
+//
 // One persist() call writes exactly one batch record with one write and syncs it before
 // the next write begins, so at most the last record of the last segment can be torn by a
 // crash. See Wal::open for how recovery uses that.
@@ -29,6 +34,7 @@
 
 #include "raft/entry.h"
 #include "raft/expected.h"
+#include "raft/snapshot.h"
 
 namespace raft::wal {
 
@@ -37,14 +43,23 @@ inline constexpr std::size_t kHeaderBytes = 12;
 inline constexpr std::uint32_t kMaxBodyBytes = 1u << 30;
 inline constexpr std::string_view kMagic = "RKVWAL01";
 
-enum class RecordType : std::uint8_t { kSegmentHeader = 1, kBatch = 2 };
+enum class RecordType : std::uint8_t { kSegmentHeader = 1, kBatch = 2, kSnapshot = 3 };
 
 struct Batch {
   std::optional<HardState> hard_state;
   std::vector<Entry> entries;
 };
 
+/// The content of a snapshot file.
+struct SnapshotFile {
+  Snapshot snapshot;
+  HardState hard_state;  // as of the snapshot's writing (segments after it may be newer)
+  std::uint64_t first_segment = 0;
+};
+
 std::uint32_t crc32(std::string_view data);
+void append_snapshot(std::string& out, const SnapshotFile& f);
+Expected<SnapshotFile, std::string> parse_snapshot(std::string_view payload);
 
 /// Appends an encoded record to `out`.
 void append_segment_header(std::string& out, std::uint64_t seq);

@@ -1,8 +1,31 @@
 #include "raft/testing/cluster.h"
 
 #include <algorithm>
+#include <stdexcept>
+
+#include "raft/wal_record.h"
 
 namespace raft::testing {
+
+namespace {
+// The test state machine is the list of applied entries; a snapshot is that list in the
+// write-ahead log's batch encoding (a format that already exists and is tested).
+Bytes encode_state(const std::vector<Entry>& applied) {
+  std::string out;
+  wal::append_batch(out, std::nullopt, applied);
+  return Bytes(std::move(out));
+}
+
+std::vector<Entry> decode_state(const Bytes& data) {
+  if (data.empty()) return {};
+  const wal::ReadResult r = wal::read_record(data.view(), 0);
+  auto batch = r.status == wal::ReadStatus::kOk ? wal::parse_batch(r.payload)
+                                                : Expected<wal::Batch, std::string>(
+                                                      Unexpected{std::string("damaged")});
+  if (!batch) throw std::logic_error("Cluster: undecodable snapshot: " + batch.error());
+  return std::move(batch->entries);
+}
+}  // namespace
 
 Cluster::Cluster(std::size_t n, std::uint64_t seed, const std::function<void(Config&)>& tweak)
     : rng_(seed) {
@@ -30,6 +53,11 @@ bool Cluster::process_ready_once(ClusterNode& n) {
   if (!n.raft || !n.raft->has_ready()) return false;
   Ready rd = n.raft->ready();
   for (Message& m : rd.messages) queue_.push_back(std::move(m));
+  if (rd.snapshot) {
+    n.storage->apply_snapshot(*rd.snapshot);
+    checker_.observe_snapshot(n.config.id, rd.snapshot->meta);
+    n.applied = decode_state(rd.snapshot->data);
+  }
   if (rd.hard_state) n.storage->set_hard_state(*rd.hard_state);
   n.storage->append(rd.entries);
   for (Message& m : rd.messages_after_persist) queue_.push_back(std::move(m));
@@ -152,8 +180,15 @@ void Cluster::crash(NodeId id) {
 void Cluster::restart(NodeId id) {
   ClusterNode& n = nodes_.at(id);
   n.raft = std::make_unique<Raft>(n.config, *n.storage);
-  checker_.observe_restart(id);
+  const Snapshot snap = n.storage->snapshot();
+  n.applied = decode_state(snap.data);
+  checker_.observe_restart(id, snap.meta.index);
   checker_.observe(*n.raft);
+}
+
+void Cluster::compact(NodeId id) {
+  ClusterNode& n = nodes_.at(id);
+  n.storage->compact(Snapshot{n.raft->snapshot_meta(), encode_state(n.applied)});
 }
 
 Expected<Proposal, NotLeader> Cluster::propose(NodeId id, std::string data) {

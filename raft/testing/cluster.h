@@ -23,7 +23,8 @@ struct ClusterNode {
   Config config;
   std::unique_ptr<MemoryStorage> storage;  // survives crashes
   std::unique_ptr<Raft> raft;              // null while crashed
-  std::vector<Entry> applied;              // state machine: applied entries since restart
+  std::vector<Entry> applied;              // state machine: every applied entry (restored
+                                           // from the snapshot after a restart)
   std::vector<ReadState> reads;            // reads served
   std::vector<std::string> dropped_reads;
 };
@@ -74,6 +75,9 @@ class Cluster {
   /// Loses all volatile state (and messages queued to the node); storage survives.
   void crash(NodeId id);
   void restart(NodeId id);
+  /// Log compaction on `id`: a snapshot of its state machine (the applied entries) at its
+  /// applied index replaces its log up to there.
+  void compact(NodeId id);
 
   // ---- client side ----------------------------------------------------------------
   Expected<Proposal, NotLeader> propose(NodeId id, std::string data);

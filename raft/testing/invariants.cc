@@ -64,8 +64,21 @@ void InvariantChecker::record_committed(const Raft& node, Seen& seen) {
   // that index; entries beyond the cluster's known committed prefix extend it.
   const Index commit = node.log().committed();
   if (commit <= seen.commit) return;
-  const std::vector<Entry> newly = node.log().entries_from(
-      seen.commit.next(), commit.value() - seen.commit.value(), std::numeric_limits<std::size_t>::max());
+  // Entries below the log's first index are in its snapshot: check the snapshot's last
+  // entry against the cluster's committed log, then read the entries after it.
+  const Index covered = node.log().first_index().prev();
+  if (covered > seen.commit && covered.value() > 0 && covered.value() <= committed_.size() &&
+      node.log().term(covered) != committed_[covered.value() - 1].term) {
+    violation("State Machine Safety: node " + std::to_string(node.id().value()) +
+              " holds a snapshot ending at " + std::to_string(covered.value()) +
+              " whose term differs from the committed entry " +
+              describe(committed_[covered.value() - 1]));
+  }
+  const Index from = std::max(seen.commit.next(), covered.next());
+  const std::vector<Entry> newly =
+      from > commit ? std::vector<Entry>{}
+                    : node.log().entries_from(from, commit.value() - from.value() + 1,
+                                              std::numeric_limits<std::size_t>::max());
   for (const Entry& e : newly) {
     const Index i = e.index;
     if (i.value() <= committed_.size()) {
@@ -75,10 +88,10 @@ void InvariantChecker::record_committed(const Raft& node, Seen& seen) {
                   " committed " + describe(e) + " where " + describe(known) +
                   " was committed");
       }
-    } else {
+    } else if (i.value() == committed_.size() + 1) {
       committed_.push_back(e);
       commit_term_.push_back(node.term());
-    }
+    }  // else: past a stretch only a snapshot showed us; not checkable entry by entry
   }
   seen.commit = std::max(seen.commit, commit);
 }
@@ -91,6 +104,9 @@ void InvariantChecker::check_leader_completeness(const Raft& node, Seen& seen) {
   }
   // A leader never removes entries from its own log during its term, so entries checked
   // once stay checked.
+  // Entries its snapshot covers are committed by construction; check from its last one.
+  const Index covered = node.log().first_index().prev();
+  if (covered > seen.leader_checked.next()) seen.leader_checked = covered.prev();
   for (Index i = seen.leader_checked.next(); i.value() <= committed_.size(); i = i.next()) {
     const Entry& c = committed_[i.value() - 1];
     // A leader of an older term may not have it: the entry was committed after its time.
@@ -125,35 +141,62 @@ void InvariantChecker::observe_applied(NodeId node, const Entry& entry) {
   }
 }
 
-void InvariantChecker::observe_restart(NodeId node) {
+void InvariantChecker::observe_snapshot(NodeId node, const SnapshotMeta& meta) {
+  Seen& seen = seen_[node];
+  if (meta.index < seen.applied) {
+    violation("Apply order: node " + std::to_string(node.value()) +
+              " restored a snapshot ending at " + std::to_string(meta.index.value()) +
+              " after applying up to " + std::to_string(seen.applied.value()));
+  }
+  if (meta.index.value() > 0 && meta.index.value() <= committed_.size() &&
+      committed_[meta.index.value() - 1].term != meta.term) {
+    violation("State Machine Safety: node " + std::to_string(node.value()) +
+              " restored a snapshot ending at (index " + std::to_string(meta.index.value()) +
+              ", term " + std::to_string(meta.term.value()) + ") where " +
+              describe(committed_[meta.index.value() - 1]) + " was committed");
+  }
+  seen.applied = meta.index;
+}
+
+void InvariantChecker::observe_restart(NodeId node, Index from) {
   Seen& seen = seen_[node];
   // The commit index is a hint a restarted node may have to relearn (a durable log writes
   // a commit-only change with its next record): it may come back lower, never the term.
   // Committed entries are then checked again from the start as the node re-commits them.
   seen.commit = Index{0};
-  seen.applied = Index{0};
+  seen.applied = from;
   seen.leader_term = Term{0};
   seen.leader_checked = Index{0};
 }
 
 void InvariantChecker::check_log_matching(std::span<const Raft* const> nodes) {
-  // Each log read once, in bulk (entry_at would copy one entry per call).
+  // Each log read once, in bulk (entry_at would copy one entry per call), from its first
+  // index (what snapshots compacted away is no longer there to compare).
   std::vector<std::vector<Entry>> logs;
   logs.reserve(nodes.size());
   for (const Raft* n : nodes) {
-    logs.push_back(n->log().entries_from(Index{1}, std::numeric_limits<std::size_t>::max(),
+    logs.push_back(n->log().entries_from(n->log().first_index(),
+                                         std::numeric_limits<std::size_t>::max(),
                                          std::numeric_limits<std::size_t>::max()));
   }
+  auto at = [&](std::size_t x, std::uint64_t index) -> const Entry* {
+    const std::vector<Entry>& l = logs[x];
+    if (l.empty() || index < l.front().index.value() || index > l.back().index.value()) {
+      return nullptr;
+    }
+    return &l[index - l.front().index.value()];
+  };
   for (std::size_t a = 0; a < nodes.size(); ++a) {
     for (std::size_t b = a + 1; b < nodes.size(); ++b) {
-      const std::vector<Entry>& la = logs[a];
-      const std::vector<Entry>& lb = logs[b];
-      // Find the highest index where both logs hold the same term; everything up to it
-      // must be identical. (logs[x][k] has index k+1.)
-      std::size_t i = std::min(la.size(), lb.size());
-      while (i > 0 && la[i - 1].term != lb[i - 1].term) --i;
-      for (std::size_t j = i; j > 0; --j) {
-        if (!same_entry(la[j - 1], lb[j - 1])) {
+      if (logs[a].empty() || logs[b].empty()) continue;
+      const std::uint64_t lo =
+          std::max(logs[a].front().index.value(), logs[b].front().index.value());
+      // Find the highest index where both logs hold the same term; everything from the
+      // overlap's start up to it must be identical.
+      std::uint64_t i = std::min(logs[a].back().index.value(), logs[b].back().index.value());
+      while (i >= lo && at(a, i)->term != at(b, i)->term) --i;
+      for (std::uint64_t j = i; j >= lo && j > 0; --j) {
+        if (!same_entry(*at(a, j), *at(b, j))) {
           violation("Log Matching: nodes " + std::to_string(nodes[a]->id().value()) + " and " +
                     std::to_string(nodes[b]->id().value()) + " agree at index " +
                     std::to_string(i) + " but differ at " + std::to_string(j));

@@ -33,9 +33,12 @@ class InvariantChecker {
   void observe(const Raft& node);
   /// A node applied this entry to its state machine.
   void observe_applied(NodeId node, const Entry& entry);
-  /// A node restarted from storage: it will apply again from the start, and its volatile
-  /// commit index restarts from the persisted one.
-  void observe_restart(NodeId node);
+  /// A node restarted from storage: it will apply again from its snapshot's index
+  /// (`from`, 0 without one), and its volatile commit index restarts from the persisted one.
+  void observe_restart(NodeId node, Index from = Index{});
+  /// A node restored its state machine from a snapshot (received from the leader): it
+  /// must cover only committed entries and never go back behind what the node applied.
+  void observe_snapshot(NodeId node, const SnapshotMeta& meta);
   /// Pairwise Log Matching over the given nodes' whole logs. O(nodes² × log length).
   void check_log_matching(std::span<const Raft* const> nodes);
 

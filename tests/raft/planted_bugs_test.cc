@@ -66,3 +66,33 @@ TEST(PlantedBugs, TruncationOnMatchingAppendLosesEntries) {
 
 }  // namespace
 }  // namespace raft
+
+namespace raft {
+namespace {
+
+// §7: a follower must not install a snapshot older than its commit index. A duplicated or
+// delayed InstallSnapshot arriving after the follower moved on is exactly that.
+TEST(PlantedBugs, InstallingASnapshotOlderThanTheCommitIndexIsCaughtByInvariantChecker) {
+  testing::Cluster c(3, 5, [](Config& cfg) {
+    test::manual(cfg);
+    cfg.planted_bugs.install_stale_snapshot = true;
+  });
+  c.elect(NodeId{1});
+  for (int i = 0; i < 5; ++i) c.propose(NodeId{1}, "a" + std::to_string(i));
+  c.deliver_all();
+  c.compact(NodeId{1});
+  const Snapshot old = c.state(NodeId{1}).storage->snapshot();
+  for (int i = 0; i < 5; ++i) c.propose(NodeId{1}, "b" + std::to_string(i));
+  c.deliver_all();
+  ASSERT_GT(c.node(NodeId{2}).log().committed(), old.meta.index);
+  // The old snapshot's transfer, delivered late.
+  c.queue().push_back(Message{NodeId{1}, NodeId{2}, c.node(NodeId{1}).term(),
+                              SnapshotRequest{old.meta, 0, old.data, true}});
+  c.deliver_all();
+  ASSERT_FALSE(c.checker().ok()) << "the bug moved commit back and re-applied";
+  EXPECT_NE(c.checker().report().find("Monotonic commit"), std::string::npos)
+      << c.checker().report();
+}
+
+}  // namespace
+}  // namespace raft

@@ -35,6 +35,7 @@ struct Solo {
   /// Takes a Ready, persists it the way a correct caller does, advances; returns it.
   Ready persist() {
     Ready rd = raft->ready();
+    if (rd.snapshot) storage.apply_snapshot(*rd.snapshot);
     if (rd.hard_state) storage.set_hard_state(*rd.hard_state);
     storage.append(rd.entries);
     raft->advance(rd);

@@ -42,6 +42,9 @@ class SimStorage final : public raft::LogStorage {
   [[nodiscard]] std::optional<raft::Term> term(raft::Index i) const override { return wal_->term(i); }
   [[nodiscard]] raft::Index first_index() const override { return wal_->first_index(); }
   [[nodiscard]] raft::Index last_index() const override { return wal_->last_index(); }
+  [[nodiscard]] raft::Snapshot snapshot() const override { return wal_->snapshot(); }
+  void compact(const raft::Snapshot& snap) override { wal_->compact(snap); }
+  void apply_snapshot(const raft::Snapshot& snap) override { wal_->apply_snapshot(snap); }
 
   void persist(const std::optional<raft::HardState>& hs,
                const std::vector<raft::Entry>& entries) override;
