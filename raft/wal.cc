@@ -336,7 +336,11 @@ void Wal::write_batch(const std::optional<HardState>& hs, const std::vector<Entr
 
 void Wal::write_snapshot_file(const Snapshot& snap, std::uint64_t first_segment) {
   std::string record;
-  wal::append_snapshot(record, wal::SnapshotFile{snap, log_.hard_state(), first_segment});
+  // The commit index is a hint (see persist); here it must not pass the snapshot, which
+  // may be all the log there is after a crash.
+  HardState hs = log_.hard_state();
+  hs.commit = std::min(hs.commit, snap.meta.index);
+  wal::append_snapshot(record, wal::SnapshotFile{snap, hs, first_segment});
   const std::string tmp = path_join(dir_, kSnapshotTmp);
   // Atomic: the snapshot appears under its name whole and synced, or not at all. (Recovery
   // removed any temporary file an earlier crash left.)

@@ -40,6 +40,7 @@ class MemoryAppendFile final : public AppendFile {
   }
   void sync() override {
     fs_.check_io("fdatasync of " + path_);
+    fs_.count_sync();
     if (fs_.frozen_) {
       fs_.dead_ = true;  // the process dies in this sync
       return;
@@ -128,6 +129,7 @@ void MemoryFileSystem::rename(const std::string& from, const std::string& to) {
 
 void MemoryFileSystem::sync_dir(const std::string& dir) {
   check_io("fsync " + dir);
+  count_sync();
   if (frozen_) {
     dead_ = true;
     return;

@@ -55,6 +55,9 @@ class MemoryFileSystem final : public FileSystem {
   void crash(const Pick& pick);
   /// Flips bit `bit` (0..7) of byte `offset` of `path`, synced bytes included.
   void flip_bit(const std::string& path, std::uint64_t offset, int bit);
+  /// The n-th sync from now (file or directory, counting from 1) is the one the process
+  /// dies in: a crash point in the middle of a multi-step write (0 turns it off).
+  void die_at_sync(std::uint64_t n) { syncs_until_death_ = n; }
   /// Every I/O call from now on throws IoError (a failing disk).
   void fail_io(bool on) { fail_io_ = on; }
 
@@ -76,6 +79,10 @@ class MemoryFileSystem final : public FileSystem {
  private:
   friend class MemoryAppendFile;
   void check_io(const std::string& what) const;
+  /// Counts a sync towards die_at_sync(); freezes at the fatal one.
+  void count_sync() {
+    if (syncs_until_death_ > 0 && --syncs_until_death_ == 0) frozen_ = true;
+  }
   File& file(const std::string& path);
 
   std::map<std::string, std::shared_ptr<File>> files_;
@@ -84,6 +91,7 @@ class MemoryFileSystem final : public FileSystem {
   bool frozen_ = false;
   bool dead_ = false;
   bool fail_io_ = false;
+  std::uint64_t syncs_until_death_ = 0;
 };
 
 }  // namespace raft::testing
