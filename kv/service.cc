@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <stdexcept>
+
+#include "raft/fail_stop.h"
+
 namespace kv {
 
 namespace {
@@ -13,7 +17,15 @@ Service::Service(ServiceConfig config, raft::LogStorage& storage, Host& host)
       storage_(storage),
       host_(host),
       raft_(config_.raft, storage),
-      next_seq_((config_.incarnation << 32) + 1) {}
+      next_seq_((config_.incarnation << 32) + 1) {
+  // Restart = snapshot + log tail (§7): the core resumes applying after the snapshot.
+  if (const raft::Snapshot snap = storage.snapshot(); !snap.empty()) {
+    if (std::string error = state_.restore(snap.data.view()); !error.empty()) {
+      throw std::runtime_error("kv: cannot restore the snapshot at index " +
+                               std::to_string(snap.meta.index.value()) + ": " + error);
+    }
+  }
+}
 
 void Service::handle_client(ClientHandle client, Operation op) {
   const std::uint64_t seq = next_seq_++;
@@ -112,6 +124,9 @@ void Service::process_ready() {
   while (raft_.has_ready()) {
     raft::Ready rd = raft_.ready();
     for (raft::Message& m : rd.messages) host_.send(m.to, std::move(m));
+    // A snapshot from the leader: durable first, then the state machine starts from it,
+    // before any committed entry of this Ready (they follow it).
+    if (rd.snapshot) restore(*rd.snapshot);
     storage_.persist(rd.hard_state, rd.entries);
     for (raft::Message& m : rd.messages_after_persist) host_.send(m.to, std::move(m));
     for (const raft::Entry& e : rd.committed_entries) apply(e);
@@ -122,7 +137,27 @@ void Service::process_ready() {
       if (it != requests_.end()) it->second.retry_at = now_;
     }
     raft_.advance(rd);
+    maybe_compact();
   }
+}
+
+void Service::restore(const raft::Snapshot& snap) {
+  storage_.apply_snapshot(snap);
+  if (std::string error = state_.restore(snap.data.view()); !error.empty()) {
+    // The bytes came whole from a leader running this code: a format this build cannot
+    // read means mixed versions or a bug. Carrying on would serve a wrong state.
+    raft::fail_stop("kv: cannot restore the snapshot at index " +
+                    std::to_string(snap.meta.index.value()) + " from the leader: " + error);
+  }
+}
+
+void Service::maybe_compact() {
+  if (config_.snapshot_entries == 0) return;
+  const raft::Index applied = raft_.log().applied();
+  if (applied.value() < storage_.first_index().value() - 1 + config_.snapshot_entries) return;
+  // Everything up to `applied` is committed, applied and persisted (a Ready persists its
+  // entries before they are applied): the snapshot may replace them.
+  storage_.compact(raft::Snapshot{raft_.snapshot_meta(), raft::Bytes(state_.snapshot())});
 }
 
 void Service::apply(const raft::Entry& e) {
@@ -132,9 +167,9 @@ void Service::apply(const raft::Entry& e) {
     spdlog::error("kv: skipping undecodable log entry at index {}", e.index.value());
     return;
   }
-  if (!applied_.emplace(cmd->origin.value(), cmd->seq).second) return;  // a duplicate
-  const Result result = state_.apply(cmd->op);
-  if (cmd->origin == raft_.id()) finish(cmd->seq, result);
+  const std::optional<Result> result = state_.apply_once(cmd->origin.value(), cmd->seq, cmd->op);
+  if (!result) return;  // a duplicate
+  if (cmd->origin == raft_.id()) finish(cmd->seq, *result);
 }
 
 void Service::serve_read(const std::string& context) {

@@ -75,11 +75,16 @@ struct ServiceConfig {
   /// A read not served within this many ticks asks for a read index again (the request
   /// or the answer may have been lost).
   int read_retry_ticks = 5;
+  /// Log compaction (§7): once this many entries were applied since the last snapshot,
+  /// snapshot the state machine and compact the storage up to the applied index. 0: never.
+  std::uint64_t snapshot_entries = 0;
 };
 
 class Service {
  public:
-  /// `storage` holds what survives a crash and must outlive the service.
+  /// `storage` holds what survives a crash and must outlive the service. The state
+  /// machine starts from the storage's snapshot; throws std::runtime_error if that
+  /// snapshot cannot be read (a format from a newer version, or a bug).
   Service(ServiceConfig config, raft::LogStorage& storage, Host& host);
 
   void handle_client(ClientHandle client, Operation op);
@@ -109,6 +114,8 @@ class Service {
   void handle_forward(const ForwardRequest& f);
   void process_ready();
   void apply(const raft::Entry& e);
+  void restore(const raft::Snapshot& snap);
+  void maybe_compact();
   void serve_read(const std::string& context);
   void finish(std::uint64_t seq, const Result& result);
   void expire_requests();
@@ -124,13 +131,8 @@ class Service {
   std::uint64_t next_seq_;
   std::map<std::uint64_t, Request> requests_;  // by seq, writes and reads
   std::deque<std::uint64_t> waiting_;          // seqs waiting for a leader
-  /// Commands applied so far, by (origin, seq): a command proposed twice applies once.
-  struct OriginSeqHash {
-    std::size_t operator()(const std::pair<std::uint64_t, std::uint64_t>& k) const {
-      return std::hash<std::uint64_t>{}(k.first * 0x9e3779b97f4a7c15ULL ^ k.second);
-    }
-  };
-  std::unordered_set<std::pair<std::uint64_t, std::uint64_t>, OriginSeqHash> applied_;
+  // Commands applied so far, by (origin, seq), live in the state machine (Dedup): they
+  // are part of its snapshot, bounded, and identical on every replica.
 };
 
 }  // namespace kv

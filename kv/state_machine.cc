@@ -1,6 +1,8 @@
 #include "kv/state_machine.h"
 
+#include <algorithm>
 #include <charconv>
+#include <vector>
 
 namespace kv {
 
@@ -19,7 +21,135 @@ std::string text_of(const json& v) {
   }
   return std::string(buf, r.ptr);
 }
+
+constexpr std::string_view kSnapshotMagic = "RKVSM";
+constexpr std::uint8_t kSnapshotVersion = 1;
+
+void put_u32(std::string& out, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+void put_u64(std::string& out, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+void put_text(std::string& out, std::string_view s) {
+  put_u32(out, static_cast<std::uint32_t>(s.size()));
+  out.append(s);
+}
+template <class T>
+bool get_int(std::string_view& in, T& v) {
+  if (in.size() < sizeof(T)) return false;
+  v = 0;
+  for (std::size_t i = sizeof(T); i-- > 0;) v = (v << 8) | static_cast<unsigned char>(in[i]);
+  in.remove_prefix(sizeof(T));
+  return true;
+}
+bool get_text(std::string_view& in, std::string_view& s) {
+  std::uint32_t n = 0;
+  if (!get_int(in, n) || in.size() < n) return false;
+  s = in.substr(0, n);
+  in.remove_prefix(n);
+  return true;
+}
 }  // namespace
+
+bool Dedup::first_time(std::uint64_t origin, std::uint64_t seq) {
+  Window& w = origins_[origin];
+  if (seq <= w.floor || !w.above.insert(seq).second) return false;
+  if (w.above.size() > kWindow) {
+    w.floor = *w.above.begin();
+    w.above.erase(w.above.begin());
+  }
+  return true;
+}
+
+std::size_t Dedup::size() const {
+  std::size_t n = 0;
+  for (const auto& [origin, w] : origins_) n += w.above.size();
+  return n;
+}
+
+void Dedup::encode(std::string& out) const {
+  put_u64(out, origins_.size());
+  for (const auto& [origin, w] : origins_) {
+    put_u64(out, origin);
+    put_u64(out, w.floor);
+    put_u32(out, static_cast<std::uint32_t>(w.above.size()));
+    for (std::uint64_t seq : w.above) put_u64(out, seq);
+  }
+}
+
+bool Dedup::decode(std::string_view& in) {
+  std::map<std::uint64_t, Window> origins;
+  std::uint64_t count = 0;
+  if (!get_int(in, count) || count > in.size() / 20) return false;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    std::uint64_t origin = 0;
+    Window w;
+    std::uint32_t n = 0;
+    if (!get_int(in, origin) || !get_int(in, w.floor) || !get_int(in, n) || n > kWindow) {
+      return false;
+    }
+    for (std::uint32_t k = 0; k < n; ++k) {
+      std::uint64_t seq = 0;
+      if (!get_int(in, seq) || seq <= w.floor) return false;
+      w.above.insert(seq);
+    }
+    origins[origin] = std::move(w);
+  }
+  origins_ = std::move(origins);
+  return true;
+}
+
+std::optional<Result> StateMachine::apply_once(std::uint64_t origin, std::uint64_t seq,
+                                               const Operation& op) {
+  if (!dedup_.first_time(origin, seq)) return std::nullopt;
+  return apply(op);
+}
+
+std::string StateMachine::snapshot() const {
+  // Sorted by key text: the bytes depend on the state only, not on the hash map's history.
+  std::vector<const std::pair<const std::string, json>*> items;
+  items.reserve(map_.size());
+  for (const auto& kv : map_) items.push_back(&kv);
+  std::sort(items.begin(), items.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  std::string out(kSnapshotMagic);
+  out.push_back(static_cast<char>(kSnapshotVersion));
+  put_u64(out, items.size());
+  for (const auto* kv : items) {
+    put_text(out, kv->first);
+    put_text(out, kv->second.dump());
+  }
+  dedup_.encode(out);
+  return out;
+}
+
+std::string StateMachine::restore(std::string_view in) {
+  if (in.substr(0, kSnapshotMagic.size()) != kSnapshotMagic || in.size() <= kSnapshotMagic.size()) {
+    return "not a kv snapshot";
+  }
+  in.remove_prefix(kSnapshotMagic.size());
+  const auto version = static_cast<std::uint8_t>(in.front());
+  in.remove_prefix(1);
+  if (version != kSnapshotVersion) {
+    return "kv snapshot version " + std::to_string(version) + " is not supported (this build reads " +
+           std::to_string(kSnapshotVersion) + ")";
+  }
+  std::unordered_map<std::string, json> map;
+  std::uint64_t count = 0;
+  if (!get_int(in, count) || count > in.size() / 8) return "kv snapshot: bad key count";
+  for (std::uint64_t i = 0; i < count; ++i) {
+    std::string_view key, value;
+    if (!get_text(in, key) || !get_text(in, value)) return "kv snapshot: truncated key or value";
+    json v = json::parse(value, nullptr, /*allow_exceptions=*/false);
+    if (v.is_discarded()) return "kv snapshot: a value is not JSON";
+    map.emplace(std::string(key), std::move(v));
+  }
+  Dedup dedup;
+  if (!dedup.decode(in) || !in.empty()) return "kv snapshot: bad deduplication state";
+  map_ = std::move(map);
+  dedup_ = std::move(dedup);
+  return {};
+}
 
 Result StateMachine::read(const json& key) const {
   auto it = map_.find(text_of(key));

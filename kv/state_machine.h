@@ -6,10 +6,14 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+
+#include "raft/state_machine.h"
 
 namespace kv {
 
@@ -55,18 +59,57 @@ struct Result {
   static Result error(ErrorCode c, std::string t) { return Result{false, nullptr, c, std::move(t)}; }
 };
 
-class StateMachine {
+/// Which commands were applied, per origin node, so a command proposed twice (a forward
+/// retried or duplicated) takes effect once -- in bounded memory. Per origin it keeps
+/// `floor` (every command numbered at or below it counts as done) and the applied
+/// numbers above it; past kWindow of those, the lowest becomes the new floor. A command
+/// numbered below the floor that was never applied is then dropped: that takes a
+/// proposal delayed behind kWindow newer ones of its origin, whose client was answered
+/// "timeout" (indefinite) long before. Deterministic: it depends on the applied commands
+/// alone, so every replica drops the same ones.
+class Dedup {
+ public:
+  static constexpr std::size_t kWindow = 1024;
+  /// True (and recorded) if (origin, seq) was not applied before.
+  bool first_time(std::uint64_t origin, std::uint64_t seq);
+  /// Numbers remembered over all origins (the bound: kWindow per origin).
+  [[nodiscard]] std::size_t size() const;
+
+  void encode(std::string& out) const;
+  /// Appends nothing on failure; returns false.
+  bool decode(std::string_view& in);
+
+ private:
+  struct Window {
+    std::uint64_t floor = 0;
+    std::set<std::uint64_t> above;
+  };
+  std::map<std::uint64_t, Window> origins_;
+};
+
+class StateMachine final : public raft::Snapshottable {
  public:
   /// Applies a write or cas. Reads never go through here (they use ReadIndex).
   Result apply(const Operation& op);
+  /// Applies command (origin, seq) unless it was applied before (nullopt then).
+  std::optional<Result> apply_once(std::uint64_t origin, std::uint64_t seq, const Operation& op);
   /// Serves a read against the current state.
   [[nodiscard]] Result read(const json& key) const;
   [[nodiscard]] std::size_t size() const { return map_.size(); }
+  [[nodiscard]] const Dedup& dedup() const { return dedup_; }
+
+  /// Format (version 1, integers little-endian): "RKVSM" u8 version, u64 key count, per
+  /// key in byte order of its JSON text: u32 length + key text, u32 length + value text;
+  /// then the dedup state: u64 origin count, per origin: u64 origin, u64 floor, u32 count,
+  /// u64 numbers ascending.
+  [[nodiscard]] std::string snapshot() const override;
+  [[nodiscard]] std::string restore(std::string_view data) override;
 
  private:
   // Keyed by the key's canonical JSON text: nlohmann::json objects keep keys sorted, so
   // equal JSON values dump to equal strings.
   std::unordered_map<std::string, json> map_;
+  Dedup dedup_;
 };
 
 }  // namespace kv

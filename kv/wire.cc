@@ -24,7 +24,7 @@ struct Overloaded : Ts... {
 const std::vector<std::string> kPeerTypes = {
     "raft_vote",      "raft_vote_ok",      "raft_append",     "raft_append_ok",
     "raft_heartbeat", "raft_heartbeat_ok", "raft_read_index", "raft_read_index_ok",
-    "kv_forward",     "kv_forward_rejected"};
+    "raft_snapshot",  "raft_snapshot_ok",  "kv_forward",      "kv_forward_rejected"};
 
 // Entry payloads are opaque bytes (kv's commands are binary), but a JSON string holds
 // Unicode text. Each byte travels as the code point of the same value (U+0000-U+00FF,
@@ -126,6 +126,21 @@ json encode_raft(const Message& m) {
             return {{"type", "raft_read_index_ok"}, {"context", r.context},
                     {"index", r.index.value()}, {"ok", r.ok}};
           },
+          [](const raft::SnapshotRequest& r) -> json {
+            json voters = json::array();
+            for (raft::NodeId v : r.meta.voters) voters.push_back(v.value());
+            // One chunk per line: Config::max_snapshot_chunk_bytes bounds the line length
+            // (at most twice the chunk, as bytes above 0x7f take two UTF-8 bytes).
+            return {{"type", "raft_snapshot"}, {"index", r.meta.index.value()},
+                    {"snapshot_term", r.meta.term.value()}, {"voters", std::move(voters)},
+                    {"offset", r.offset}, {"data", bytes_to_text(r.data.view())},
+                    {"done", r.done}};
+          },
+          [](const raft::SnapshotResponse& r) -> json {
+            return {{"type", "raft_snapshot_ok"}, {"snapshot_index", r.snapshot_index.value()},
+                    {"next_offset", r.next_offset}, {"installed", r.installed},
+                    {"index", r.index.value()}};
+          },
       },
       m.body);
   j["term"] = m.term.value();
@@ -203,6 +218,35 @@ std::optional<std::vector<Entry>> decode_entries(const json& arr, std::string& e
   return out;
 }
 
+std::optional<raft::MessageBody> decode_snapshot_chunk(Fields& f) {
+  raft::SnapshotRequest r;
+  r.meta.index = Index{f.u64("index")};
+  r.meta.term = Term{f.u64("snapshot_term")};
+  r.offset = f.u64("offset");
+  r.done = f.boolean("done");
+  const std::string text = f.str("data");
+  const json& voters = f.any("voters");
+  if (!f.error.empty()) return std::nullopt;
+  if (!voters.is_array()) {
+    f.error = "field 'voters' must be an array of node ids";
+    return std::nullopt;
+  }
+  for (const json& v : voters) {
+    if (!is_count(v)) {
+      f.error = "field 'voters' must be an array of node ids";
+      return std::nullopt;
+    }
+    r.meta.voters.emplace_back(v.get<std::uint64_t>());
+  }
+  std::optional<std::string> data = text_to_bytes(text);
+  if (!data) {
+    f.error = "a snapshot chunk's data must be bytes as code points U+0000-U+00FF";
+    return std::nullopt;
+  }
+  r.data = raft::Bytes(std::move(*data));
+  return r;
+}
+
 std::optional<raft::MessageBody> decode_raft_body(const std::string& type, Fields& f) {
   if (type == "raft_vote") {
     return raft::VoteRequest{f.boolean("pre_vote"), Index{f.u64("last_log_index")},
@@ -232,6 +276,11 @@ std::optional<raft::MessageBody> decode_raft_body(const std::string& type, Field
   if (type == "raft_read_index") return raft::ReadIndexRequest{f.str("context")};
   if (type == "raft_read_index_ok") {
     return raft::ReadIndexResponse{f.str("context"), Index{f.u64("index")}, f.boolean("ok")};
+  }
+  if (type == "raft_snapshot") return decode_snapshot_chunk(f);
+  if (type == "raft_snapshot_ok") {
+    return raft::SnapshotResponse{Index{f.u64("snapshot_index")}, f.u64("next_offset"),
+                                  f.boolean("installed"), Index{f.u64("index")}};
   }
   f.error = "unknown peer message type '" + type + "'";
   return std::nullopt;

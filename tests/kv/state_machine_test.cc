@@ -50,6 +50,53 @@ TEST(StateMachine, KeysAreOpaqueJson) {
   EXPECT_EQ(sm.size(), 3u);
 }
 
+TEST(StateMachine, SnapshotRoundTripsAndIsDeterministic) {
+  StateMachine a, b;
+  // The same state reached in different orders: equal bytes (keys are sorted).
+  for (int i = 0; i < 50; ++i) a.apply_once(1, static_cast<std::uint64_t>(i + 1), Operation::write(i, i * 2));
+  for (int i = 49; i >= 0; --i) b.apply_once(1, static_cast<std::uint64_t>(i + 1), Operation::write(i, i * 2));
+  a.apply(Operation::write(json::object({{"k", "v"}}), json::array({1, "x"})));
+  b.apply(Operation::write(json::object({{"k", "v"}}), json::array({1, "x"})));
+  EXPECT_EQ(a.snapshot(), b.snapshot());
+  StateMachine c;
+  ASSERT_EQ(c.restore(a.snapshot()), "");
+  EXPECT_EQ(c.snapshot(), a.snapshot());
+  EXPECT_EQ(c.read(7).value, 14);
+  EXPECT_EQ(c.read(json::object({{"k", "v"}})).value, json::array({1, "x"}));
+  EXPECT_FALSE(c.apply_once(1, 3, Operation::write(7, 0))) << "dedup state restored too";
+}
+
+TEST(StateMachine, RestoreRefusesWhatItCannotReadAndKeepsItsState) {
+  StateMachine sm;
+  sm.apply(Operation::write(1, 1));
+  std::string snap = sm.snapshot();
+  EXPECT_NE(sm.restore("garbage"), "");
+  std::string future = snap;
+  future[5] = 2;  // version 2
+  EXPECT_NE(sm.restore(future).find("version 2"), std::string::npos);
+  EXPECT_NE(sm.restore(snap.substr(0, snap.size() - 3)), "");
+  EXPECT_NE(sm.restore(snap + "x"), "");
+  EXPECT_EQ(sm.read(1).value, 1);
+}
+
+TEST(StateMachine, DeduplicationStateStaysBounded) {
+  StateMachine sm;
+  const std::uint64_t n = 10 * Dedup::kWindow;
+  for (std::uint64_t seq = 1; seq <= n; ++seq) {
+    for (std::uint64_t origin = 1; origin <= 3; ++origin) {
+      ASSERT_TRUE(sm.apply_once(origin, seq, Operation::write(1, 1)));
+    }
+  }
+  EXPECT_LE(sm.dedup().size(), 3 * Dedup::kWindow);
+  EXPECT_FALSE(sm.apply_once(2, n, Operation::write(1, 2))) << "a recent duplicate";
+  EXPECT_FALSE(sm.apply_once(2, 5, Operation::write(1, 2))) << "far below the window: done";
+  // Out of order within the window is fine: a number never seen applies once.
+  EXPECT_TRUE(sm.apply_once(2, n + 2, Operation::write(1, 3)));
+  EXPECT_TRUE(sm.apply_once(2, n + 1, Operation::write(1, 4)));
+  EXPECT_FALSE(sm.apply_once(2, n + 1, Operation::write(1, 5)));
+  EXPECT_LT(sm.snapshot().size(), 3 * (Dedup::kWindow + 4) * 8 + 200);
+}
+
 TEST(Command, RoundTripsEveryKindOfJsonValue) {
   const std::vector<json> values = {
       nullptr, 0, 1, 127, 128, 300, -1, -128, std::numeric_limits<std::int64_t>::min(),

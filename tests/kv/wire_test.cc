@@ -34,6 +34,8 @@ TEST(Wire, EveryRaftMessageRoundTrips) {
       raft::HeartbeatResponse{12},
       raft::ReadIndexRequest{"ctx"},
       raft::ReadIndexResponse{"ctx", Index{8}, true},
+      raft::SnapshotRequest{raft::SnapshotMeta{Index{4}, Term{2}, {NodeId{1}}}, 0, "ab", false},
+      raft::SnapshotResponse{Index{4}, 2, false, Index{}},
   };
   for (const auto& body : bodies) {
     raft::Message m{NodeId{1}, NodeId{2}, Term{7}, body};
@@ -50,6 +52,43 @@ TEST(Wire, EveryRaftMessageRoundTrips) {
   EXPECT_EQ(append.entries[0].data, "{\"k\":1}");
   EXPECT_EQ(append.entries[1].type, raft::EntryType::kNoop);
   EXPECT_EQ(append.leader_commit, Index{3});
+}
+
+TEST(Wire, SnapshotChunksRoundTripWithBinaryData) {
+  std::string data;
+  for (int b = 0; b < 256; ++b) data.push_back(static_cast<char>(b));
+  const raft::SnapshotRequest req{
+      raft::SnapshotMeta{Index{40}, Term{3}, {NodeId{1}, NodeId{2}, NodeId{3}}}, 512, data, true};
+  const auto back = std::get<raft::SnapshotRequest>(
+      std::get<raft::Message>(round_trip(raft::Message{NodeId{1}, NodeId{2}, Term{7}, req})).body);
+  EXPECT_EQ(back.meta, req.meta);
+  EXPECT_EQ(back.offset, 512u);
+  EXPECT_EQ(back.data, data);
+  EXPECT_TRUE(back.done);
+  const raft::SnapshotResponse resp{Index{40}, 1024, true, Index{41}};
+  const auto r = std::get<raft::SnapshotResponse>(
+      std::get<raft::Message>(round_trip(raft::Message{NodeId{2}, NodeId{1}, Term{7}, resp})).body);
+  EXPECT_EQ(r.snapshot_index, Index{40});
+  EXPECT_EQ(r.next_offset, 1024u);
+  EXPECT_TRUE(r.installed);
+  EXPECT_EQ(r.index, Index{41});
+}
+
+TEST(Wire, MalformedSnapshotChunksNameTheField) {
+  json body = {{"type", "raft_snapshot"}, {"term", 1}, {"index", 4}, {"snapshot_term", 1},
+               {"voters", {1, "x"}}, {"offset", 0}, {"data", ""}, {"done", true}};
+  auto r = decode_peer(body, NodeId{1}, NodeId{2});
+  ASSERT_TRUE(std::holds_alternative<DecodeError>(r));
+  EXPECT_NE(std::get<DecodeError>(r).what.find("voters"), std::string::npos);
+  body["voters"] = {1, 2};
+  body["data"] = json::parse("\"\\u0100\"");
+  r = decode_peer(body, NodeId{1}, NodeId{2});
+  ASSERT_TRUE(std::holds_alternative<DecodeError>(r));
+  EXPECT_NE(std::get<DecodeError>(r).what.find("data"), std::string::npos);
+  body.erase("offset");
+  r = decode_peer(body, NodeId{1}, NodeId{2});
+  ASSERT_TRUE(std::holds_alternative<DecodeError>(r));
+  EXPECT_NE(std::get<DecodeError>(r).what.find("offset"), std::string::npos);
 }
 
 // Payloads are bytes (kv's commands are binary): every byte value, NULs and invalid UTF-8
