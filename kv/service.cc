@@ -149,6 +149,25 @@ void Service::restore(const raft::Snapshot& snap) {
     raft::fail_stop("kv: cannot restore the snapshot at index " +
                     std::to_string(snap.meta.index.value()) + " from the leader: " + error);
   }
+  host_.restored(snap.meta);
+  answer_covered_writes();
+}
+
+// The origin answers a write when it applies it; a snapshot from the leader may cover
+// writes this node never applied itself. Their outcomes are in the snapshot's dedup state.
+void Service::answer_covered_writes() {
+  std::vector<std::pair<std::uint64_t, Result>> done;
+  for (const auto& [seq, r] : requests_) {
+    if (is_read(r.op) || !r.handed_to_leader) continue;
+    bool settled = false;
+    if (auto result = state_.dedup().outcome(raft_.id().value(), seq, settled)) {
+      done.emplace_back(seq, std::move(*result));
+    } else if (settled) {
+      done.emplace_back(seq, Result::error(ErrorCode::kTimeout,
+                                           "outcome unknown: settled while this node caught up"));
+    }
+  }
+  for (auto& [seq, result] : done) finish(seq, result);
 }
 
 void Service::maybe_compact() {
@@ -161,6 +180,7 @@ void Service::maybe_compact() {
 }
 
 void Service::apply(const raft::Entry& e) {
+  host_.applied(e, raft_.term());
   if (e.type != raft::EntryType::kNormal) return;
   const std::optional<Command> cmd = decode_command(e.data.view());
   if (!cmd) {

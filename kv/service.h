@@ -60,6 +60,14 @@ class Host {
   virtual void send(raft::NodeId to, PeerMessage message) = 0;
   /// The answer for a client request (called once per handle).
   virtual void respond(ClientHandle client, const Result& result) = 0;
+  /// Observation hooks (the simulator's checks, metrics): an entry is being applied, at
+  /// this node's current `term` (an upper bound on the term it was committed in); the
+  /// state machine was restored from a snapshot received from the leader.
+  virtual void applied(const raft::Entry& entry, raft::Term term) {
+    (void)entry;
+    (void)term;
+  }
+  virtual void restored(const raft::SnapshotMeta& meta) { (void)meta; }
 };
 
 struct ServiceConfig {
@@ -115,6 +123,7 @@ class Service {
   void process_ready();
   void apply(const raft::Entry& e);
   void restore(const raft::Snapshot& snap);
+  void answer_covered_writes();
   void maybe_compact();
   void serve_read(const std::string& context);
   void finish(std::uint64_t seq, const Result& result);

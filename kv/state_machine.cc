@@ -54,12 +54,38 @@ bool get_text(std::string_view& in, std::string_view& s) {
 
 bool Dedup::first_time(std::uint64_t origin, std::uint64_t seq) {
   Window& w = origins_[origin];
-  if (seq <= w.floor || !w.above.insert(seq).second) return false;
+  if (seq <= w.floor || !w.above.emplace(seq, 0).second) return false;
   if (w.above.size() > kWindow) {
-    w.floor = *w.above.begin();
+    w.floor = w.above.begin()->first;
     w.above.erase(w.above.begin());
   }
   return true;
+}
+
+void Dedup::set_outcome(std::uint64_t origin, std::uint64_t seq, ErrorCode code) {
+  auto& above = origins_[origin].above;
+  if (auto it = above.find(seq); it != above.end()) it->second = static_cast<std::uint8_t>(code);
+}
+
+std::optional<Result> Dedup::outcome(std::uint64_t origin, std::uint64_t seq,
+                                     bool& settled) const {
+  settled = false;
+  auto o = origins_.find(origin);
+  if (o == origins_.end()) return std::nullopt;
+  if (seq <= o->second.floor) {
+    settled = true;
+    return std::nullopt;
+  }
+  auto it = o->second.above.find(seq);
+  if (it == o->second.above.end()) return std::nullopt;
+  switch (it->second) {
+    case 0: return Result::success();
+    case static_cast<std::uint8_t>(ErrorCode::kKeyDoesNotExist):
+      return Result::error(ErrorCode::kKeyDoesNotExist, "key does not exist");
+    default:
+      return Result::error(static_cast<ErrorCode>(it->second),
+                           "precondition failed (applied while this node caught up)");
+  }
 }
 
 std::size_t Dedup::size() const {
@@ -74,7 +100,10 @@ void Dedup::encode(std::string& out) const {
     put_u64(out, origin);
     put_u64(out, w.floor);
     put_u32(out, static_cast<std::uint32_t>(w.above.size()));
-    for (std::uint64_t seq : w.above) put_u64(out, seq);
+    for (const auto& [seq, code] : w.above) {
+      put_u64(out, seq);
+      out.push_back(static_cast<char>(code));
+    }
   }
 }
 
@@ -91,8 +120,9 @@ bool Dedup::decode(std::string_view& in) {
     }
     for (std::uint32_t k = 0; k < n; ++k) {
       std::uint64_t seq = 0;
-      if (!get_int(in, seq) || seq <= w.floor) return false;
-      w.above.insert(seq);
+      std::uint8_t code = 0;
+      if (!get_int(in, seq) || !get_int(in, code) || seq <= w.floor) return false;
+      w.above.emplace(seq, code);
     }
     origins[origin] = std::move(w);
   }
@@ -103,7 +133,9 @@ bool Dedup::decode(std::string_view& in) {
 std::optional<Result> StateMachine::apply_once(std::uint64_t origin, std::uint64_t seq,
                                                const Operation& op) {
   if (!dedup_.first_time(origin, seq)) return std::nullopt;
-  return apply(op);
+  Result r = apply(op);
+  if (!r.ok) dedup_.set_outcome(origin, seq, r.code);
+  return r;
 }
 
 std::string StateMachine::snapshot() const {

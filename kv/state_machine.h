@@ -72,6 +72,13 @@ class Dedup {
   static constexpr std::size_t kWindow = 1024;
   /// True (and recorded) if (origin, seq) was not applied before.
   bool first_time(std::uint64_t origin, std::uint64_t seq);
+  /// Records how (origin, seq) turned out (after first_time): 0 ok, else the error code.
+  void set_outcome(std::uint64_t origin, std::uint64_t seq, ErrorCode code);
+  /// How (origin, seq) turned out, if it was applied and is still remembered: lets an
+  /// origin whose log was replaced by a snapshot answer requests the snapshot covers.
+  /// nullopt: not applied yet -- or at or below the floor (then `settled` is set).
+  [[nodiscard]] std::optional<Result> outcome(std::uint64_t origin, std::uint64_t seq,
+                                              bool& settled) const;
   /// Numbers remembered over all origins (the bound: kWindow per origin).
   [[nodiscard]] std::size_t size() const;
 
@@ -82,7 +89,7 @@ class Dedup {
  private:
   struct Window {
     std::uint64_t floor = 0;
-    std::set<std::uint64_t> above;
+    std::map<std::uint64_t, std::uint8_t> above;  // seq -> 0 ok, or the error code
   };
   std::map<std::uint64_t, Window> origins_;
 };
@@ -101,7 +108,7 @@ class StateMachine final : public raft::Snapshottable {
   /// Format (version 1, integers little-endian): "RKVSM" u8 version, u64 key count, per
   /// key in byte order of its JSON text: u32 length + key text, u32 length + value text;
   /// then the dedup state: u64 origin count, per origin: u64 origin, u64 floor, u32 count,
-  /// u64 numbers ascending.
+  /// per number ascending: u64 number, u8 outcome (0 ok, else the error code).
   [[nodiscard]] std::string snapshot() const override;
   [[nodiscard]] std::string restore(std::string_view data) override;
 

@@ -6,6 +6,7 @@
 //   committed never decreases (§5.3: committed entries are durable and never change).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <vector>
@@ -88,6 +89,8 @@ class RaftLog {
   /// jump to its index, every entry goes (the caller checked the log did not hold its last
   /// entry), and the snapshot waits to be handed out in a Ready.
   void restore(Snapshot snap);
+  /// PlantedBugs::compact_uncommitted only: entries up to i went into a snapshot unapplied.
+  void planted_skip_applied_to(Index i) { applied_ = i; }
   /// PlantedBugs::install_stale_snapshot only: restore() without its commit-index check.
   void planted_restore_stale(Snapshot snap);
   [[nodiscard]] bool has_unhanded_snapshot() const {

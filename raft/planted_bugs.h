@@ -26,6 +26,10 @@ struct PlantedBugs {
   /// (§7: only a snapshot newer than what the follower committed may replace its log):
   /// commit and applied move back, and the state machine forgets applied writes.
   bool install_stale_snapshot = false;
+  /// A leader's snapshot_meta() names its last persisted entry instead of the applied
+  /// one, so the embedder compacts past entries that are not committed yet (§7: only
+  /// committed entries may be compacted) and ships them in snapshots.
+  bool compact_uncommitted = false;
   /// Write-ahead log (WalOptions::planted_bugs): return from persist before the write is
   /// synced -- it is synced only at the next persist -- so acknowledgements leave for data
   /// a crash can still lose.

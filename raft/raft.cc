@@ -115,7 +115,10 @@ const Progress* Raft::progress(NodeId peer) const {
 }
 
 SnapshotMeta Raft::snapshot_meta() const {
-  const Index i = log_.applied();
+  Index i = log_.applied();
+  if constexpr (kPlantedBugsCompiled) {
+    if (config_.planted_bugs.compact_uncommitted && is_leader()) i = log_.last_stable_index();
+  }
   return SnapshotMeta{i, log_.term_or_zero(i), config_.voters};
 }
 
@@ -276,6 +279,12 @@ Ready Raft::ready() {
   if (HardState hs = hard_state(); hs != prev_hard_) rd.hard_state = prev_hard_ = hs;
   rd.snapshot = log_.take_snapshot();
   rd.entries = log_.take_unstable_entries();
+  if (log_.applied() < log_.first_index().prev()) {
+    // Entries committed but not applied were compacted away: only the planted
+    // compact_uncommitted bug gets here (the embedder compacts at the applied index).
+    if (!kPlantedBugsCompiled) throw std::logic_error("Raft: unapplied entries were compacted");
+    log_.planted_skip_applied_to(log_.first_index().prev());
+  }
   rd.committed_entries = log_.take_committed_entries();
   collect_read_states(rd);
   rd.dropped_reads = std::move(dropped_reads_);

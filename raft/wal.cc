@@ -376,6 +376,7 @@ void Wal::compact(const Snapshot& snap) {
                                 std::to_string(snap.meta.term.value()));
   }
   try {
+    if (segment_->size() >= options_.roll_on_compact_bytes) start_segment(segment_seq_ + 1);
     // Segments below the first one holding an entry after the snapshot are covered whole.
     std::uint64_t first_segment = segment_seq_;
     for (const auto& [seq, max] : segment_max_index_) {

@@ -63,6 +63,10 @@ struct WalOptions {
   /// Extend a segment by this many zero bytes at a time, ahead of the appends
   /// (AppendFile::preallocate: cheaper syncs). 0: plain appends.
   std::uint64_t preallocate_bytes = 4ull << 20;
+  /// compact() first rolls over to a new segment once the current one holds this much,
+  /// so that the next compaction can delete it: the log's disk use stays about two
+  /// snapshot intervals however large segment_bytes is.
+  std::uint64_t roll_on_compact_bytes = 1ull << 20;
   /// Null: spdlog's default logger.
   std::shared_ptr<spdlog::logger> logger;
   /// Test-only; ignored unless built as raft_planted_bugs (ack_before_sync).

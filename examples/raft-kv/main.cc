@@ -40,6 +40,9 @@ class KvNode final : public kv::Host {
     cfg.incarnation = std::random_device{}();
     cfg.leader_wait_ticks = std::max(1, opt.leader_wait_ms / opt.tick_ms);
     cfg.request_timeout_ticks = std::max(1, opt.request_timeout_ms / opt.tick_ms);
+    cfg.snapshot_entries = static_cast<std::uint64_t>(opt.snapshot_entries);
+    // A snapshot chunk is one Maelstrom line: at most 32 KiB of JSON text.
+    cfg.raft.max_snapshot_chunk_bytes = 16 << 10;
     storage_ = open_storage(opt, node.id());
     service_ = std::make_unique<kv::Service>(cfg, *storage_, *this);
   }

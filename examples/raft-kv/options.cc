@@ -22,6 +22,8 @@ const char* const kUsage =
     "  --data-dir DIR           keep term, vote and log in a write-ahead log under\n"
     "                           DIR/<node id>/ (created at init), so a killed node\n"
     "                           recovers them; without it state is in memory only\n"
+    "  --snapshot-entries N     snapshot the state and compact the log every N applied\n"
+    "                           entries, in memory and on disk (default 10000)\n"
     "  --log-level LEVEL        trace, debug, info, warn (default), error, critical, off\n"
     "  --help                   this text\n"
     "\n"
@@ -71,6 +73,14 @@ std::optional<Options> parse_options(const std::vector<std::string>& args, std::
         return std::nullopt;
       }
       o.data_dir = args[++i];
+      continue;
+    }
+    if (a == "--snapshot-entries") {
+      if (i + 1 >= args.size() || !parse_positive(args[i + 1], o.snapshot_entries)) {
+        error = "--snapshot-entries needs a positive number of entries";
+        return std::nullopt;
+      }
+      ++i;
       continue;
     }
     bool matched = false;

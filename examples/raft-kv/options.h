@@ -17,6 +17,8 @@ struct Options {
   bool check_quorum = true;
   /// Empty: state in memory only. Else the node keeps its log in DIR/<node id>/.
   std::string data_dir;
+  /// Log compaction: snapshot the state and compact the log every N applied entries.
+  int snapshot_entries = 10000;
   bool help = false;
 };
 

@@ -46,6 +46,13 @@ void InvariantChecker::check_election_safety(const Raft& node) {
 }
 
 void InvariantChecker::check_monotonic(const Raft& node, Seen& seen) {
+  // §7: a snapshot holds committed entries only, so a log starts at most just past the
+  // commit index.
+  if (node.log().first_index().prev() > node.log().committed()) {
+    violation("Compaction: node " + std::to_string(node.id().value()) +
+              " compacted its log up to " + std::to_string(node.log().first_index().prev().value()) +
+              " past its commit index " + std::to_string(node.log().committed().value()));
+  }
   if (node.term() < seen.term) {
     violation("Monotonic term: node " + std::to_string(node.id().value()) +
               " went from term " + std::to_string(seen.term.value()) + " back to " +
@@ -121,8 +128,12 @@ void InvariantChecker::check_leader_completeness(const Raft& node, Seen& seen) {
   }
 }
 
-void InvariantChecker::observe_applied(NodeId node, const Entry& entry) {
+void InvariantChecker::observe_applied(NodeId node, const Entry& entry, Term term_bound) {
   Seen& seen = seen_[node];
+  if (term_bound.value() > 0 && entry.index.value() == committed_.size() + 1) {
+    committed_.push_back(entry);
+    commit_term_.push_back(term_bound);
+  }
   if (entry.index != seen.applied.next()) {
     violation("Apply order: node " + std::to_string(node.value()) + " applied index " +
               std::to_string(entry.index.value()) + " after " +

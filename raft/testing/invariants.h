@@ -31,8 +31,11 @@ class InvariantChecker {
  public:
   /// Look at a node's current state (after it processed its Ready).
   void observe(const Raft& node);
-  /// A node applied this entry to its state machine.
-  void observe_applied(NodeId node, const Entry& entry);
+  /// A node applied this entry to its state machine. With `term_bound` (a term at or
+  /// after the one the entry was committed in: the applying node's term) the entry also
+  /// extends the cluster's committed log -- needed when logs are compacted right after
+  /// applying, before the node is observed.
+  void observe_applied(NodeId node, const Entry& entry, Term term_bound = Term{});
   /// A node restarted from storage: it will apply again from its snapshot's index
   /// (`from`, 0 without one), and its volatile commit index restarts from the persisted one.
   void observe_restart(NodeId node, Index from = Index{});

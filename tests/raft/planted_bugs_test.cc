@@ -94,5 +94,23 @@ TEST(PlantedBugs, InstallingASnapshotOlderThanTheCommitIndexIsCaughtByInvariantC
       << c.checker().report();
 }
 
+// §7: only committed entries may be compacted. A leader that compacts up to its last
+// entry while a follower has not stored it yet is caught at once.
+TEST(PlantedBugs, CompactingPastAnUncommittedEntryIsCaughtByInvariantChecker) {
+  testing::Cluster c(3, 5, [](Config& cfg) {
+    test::manual(cfg);
+    cfg.planted_bugs.compact_uncommitted = true;
+  });
+  c.elect(NodeId{1});
+  c.isolate(NodeId{2});
+  c.isolate(NodeId{3});
+  c.propose(NodeId{1}, "uncommitted");
+  ASSERT_LT(c.node(NodeId{1}).log().committed(), c.node(NodeId{1}).log().last_index());
+  c.compact(NodeId{1});
+  c.checker().observe(c.node(NodeId{1}));
+  ASSERT_FALSE(c.checker().ok());
+  EXPECT_NE(c.checker().report().find("Compaction"), std::string::npos) << c.checker().report();
+}
+
 }  // namespace
 }  // namespace raft

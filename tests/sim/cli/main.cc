@@ -70,7 +70,8 @@ int run_one(const Options& o, SimConfig cfg) {
             << " cut, " << s.dropped_down << " to down nodes, " << s.duplicated
             << " duplicated), " << s.crashes << " crashes (" << s.persist_crashes
             << " inside a persist), " << s.restarts << " restarts, " << s.elections_won
-            << " elections won, " << r.history.size() << " client ops\n"
+            << " elections won, " << s.snapshots_installed << " snapshots installed, "
+            << r.history.size() << " client ops\n"
             << "simulated " << format_duration(r.end) << " in " << wall << " s wall ("
             << static_cast<double>(r.end) / kSecond / std::max(wall, 1e-9) << "x)\n"
             << "liveness: " << r.liveness_report() << "\n"

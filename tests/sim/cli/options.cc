@@ -30,12 +30,15 @@ const char* usage() {
   --heartbeat-tick N     heartbeat interval in ticks (default 2)
   --no-pre-vote, --no-check-quorum
   --max-entries-per-msg N  entries per AppendEntries (default 1024)
+  --snapshot-entries N   compact the log every N applied entries; 0: never (default 32)
+  --snapshot-chunk N     InstallSnapshot chunk size in bytes (default 256)
   --observe-every K      invariant checks after every K-th event per node (default 1)
   --leader-within N      liveness bound: a stable leader within N election timeouts after
                          the faults end (default 10)
   --bug NAME             plant a bug (raftsim_planted only): commit_earlier_term_by_counting,
                          vote_before_persist, read_without_quorum_check,
-                         truncate_on_matching_append, ack_before_sync
+                         truncate_on_matching_append, ack_before_sync,
+                         install_stale_snapshot, compact_uncommitted
   --timeline MODE        none | summary | full (default) | verbose (every message)
   --history FILE         write the client history as JSON lines (lincheck's format)
   --no-lincheck          skip the linearizability check
@@ -50,6 +53,8 @@ bool set_bug(raft::PlantedBugs& b, std::string_view name) {
   else if (name == "vote_before_persist") b.vote_before_persist = true;
   else if (name == "read_without_quorum_check") b.read_without_quorum_check = true;
   else if (name == "truncate_on_matching_append") b.truncate_on_matching_append = true;
+  else if (name == "install_stale_snapshot") b.install_stale_snapshot = true;
+  else if (name == "compact_uncommitted") b.compact_uncommitted = true;
   else if (name == "ack_before_sync") b.ack_before_sync = true;
   else return false;
   return true;
@@ -114,6 +119,8 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     else if (flag == "--keys") ok = number(w.keys) && w.keys > 0;
     else if (flag == "--values") ok = number(w.values) && w.values > 0;
     else if (flag == "--observe-every") ok = number(o.sim.checks.observe_every) && o.sim.checks.observe_every > 0;
+    else if (flag == "--snapshot-entries") ok = number(c.snapshot_entries);
+    else if (flag == "--snapshot-chunk") ok = number(c.snapshot_chunk_bytes) && c.snapshot_chunk_bytes > 0;
     else if (flag == "--max-entries-per-msg") ok = number(c.max_entries_per_msg) && c.max_entries_per_msg > 0;
     else if (flag == "--leader-within") ok = number(o.sim.checks.leader_within_timeouts) && o.sim.checks.leader_within_timeouts >= 0;
     else if (flag == "--no-pre-vote") c.pre_vote = false;

@@ -27,6 +27,12 @@ struct ClusterConfig {
   std::size_t max_entries_per_msg = 1024;
   int leader_wait_ticks = 20;
   int request_timeout_ticks = 100;
+  /// Log compaction every this many applied entries (kv::ServiceConfig::snapshot_entries):
+  /// often, so that runs exercise snapshots, InstallSnapshot and restarts from them. 0: never.
+  std::uint64_t snapshot_entries = 32;
+  /// InstallSnapshot chunk size: small, so a transfer takes several chunks to lose,
+  /// duplicate and reorder.
+  std::size_t snapshot_chunk_bytes = 256;
   /// Honoured only when the simulator is linked with raft_planted_bugs (raftsim_planted).
   raft::PlantedBugs bugs;
 };

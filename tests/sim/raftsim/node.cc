@@ -12,7 +12,6 @@ std::string SimNode::start(const kv::ServiceConfig& config) {
   c.incarnation = incarnation_;
   next_seq_ = (incarnation_ << 32) + 1;
   service_ = std::make_unique<kv::Service>(std::move(c), storage_, *this);
-  applied_seen = raft::Index{0};
   last_role = raft::Role::kFollower;
   last_term = service_->raft().term();
   last_leader = raft::kNoNode;
@@ -38,6 +37,16 @@ void SimNode::send(raft::NodeId to, kv::PeerMessage message) {
 void SimNode::respond(kv::ClientHandle client, const kv::Result& result) {
   if (storage_.crashed()) return;
   env_.node_responds(id_, client, result);
+}
+
+void SimNode::applied(const raft::Entry& entry, raft::Term term) {
+  if (storage_.crashed()) return;  // after the persist it died in: never happened
+  env_.node_applied(id_, entry, term);
+}
+
+void SimNode::restored(const raft::SnapshotMeta& meta) {
+  if (storage_.crashed()) return;
+  env_.node_restored(id_, meta);
 }
 
 }  // namespace raftsim

@@ -20,6 +20,8 @@ namespace raftsim {
 class NodeEnvironment {
  public:
   virtual ~NodeEnvironment() = default;
+  virtual void node_applied(int node, const raft::Entry& entry, raft::Term term) = 0;
+  virtual void node_restored(int node, const raft::SnapshotMeta& meta) = 0;
   virtual void node_sends(int from, int to, kv::PeerMessage message) = 0;
   virtual void node_responds(int node, kv::ClientHandle client, const kv::Result& result) = 0;
 };
@@ -57,8 +59,6 @@ class SimNode final : public kv::Host {
   bool paused = false;
   std::deque<EventBody> deferred;
 
-  /// The highest index whose apply the invariant checker has seen (per incarnation).
-  raft::Index applied_seen;
   /// For the timeline: what the node looked like after its last event.
   raft::Role last_role = raft::Role::kFollower;
   raft::Term last_term;
@@ -71,6 +71,8 @@ class SimNode final : public kv::Host {
   // kv::Host
   void send(raft::NodeId to, kv::PeerMessage message) override;
   void respond(kv::ClientHandle client, const kv::Result& result) override;
+  void applied(const raft::Entry& entry, raft::Term term) override;
+  void restored(const raft::SnapshotMeta& meta) override;
 
  private:
   int id_;

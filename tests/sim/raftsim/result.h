@@ -28,6 +28,7 @@ struct SimStats {
   std::uint64_t refused_restarts = 0;   // restarts whose log was refused (corruption found)
   std::uint64_t elections_won = 0;      // distinct (leader, term) pairs seen
   std::uint64_t observations = 0;       // invariant-checker observations
+  std::uint64_t snapshots_installed = 0;  // snapshots received from a leader and restored
 };
 
 struct LivenessEvidence {

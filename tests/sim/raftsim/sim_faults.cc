@@ -154,7 +154,8 @@ void Simulator::restart(SimNode& n) {
     note("n" + std::to_string(n.id()) + " refused to start, and stays down: " + error);
     return;
   }
-  checker_.observe_restart(raft::NodeId{static_cast<std::uint64_t>(n.id())});
+  checker_.observe_restart(raft::NodeId{static_cast<std::uint64_t>(n.id())},
+                           n.storage().snapshot().meta.index);
   note("n" + std::to_string(n.id()) + " restarted (incarnation " +
        std::to_string(n.incarnation()) + ", term " + std::to_string(n.raft().term().value()) +
        ", log " + std::to_string(n.raft().log().last_index().value()) + ")");

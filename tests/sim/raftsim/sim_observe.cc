@@ -24,15 +24,6 @@ void Simulator::after_event(SimNode& n) {
 
 void Simulator::observe(SimNode& n) {
   const raft::Raft& r = n.raft();
-  const raft::NodeId id = r.id();
-  if (r.log().applied() > n.applied_seen) {
-    const std::uint64_t count = r.log().applied().value() - n.applied_seen.value();
-    for (const raft::Entry& e : r.log().entries_from(n.applied_seen.next(), count,
-                                                     std::numeric_limits<std::size_t>::max())) {
-      checker_.observe_applied(id, e);
-    }
-    n.applied_seen = r.log().applied();
-  }
   if (!r.vote().is_none() && (r.vote() != n.last_vote || r.term() != n.last_vote_term)) {
     n.last_vote = r.vote();
     n.last_vote_term = r.term();
@@ -43,6 +34,21 @@ void Simulator::observe(SimNode& n) {
     ++stats_.observations;
     checker_.observe(r);
   }
+}
+
+// Applies and snapshot restores reach the checker as they happen (kv::Host hooks): a node
+// may compact its log in the very event that applied the entries.
+void Simulator::node_applied(int node, const raft::Entry& entry, raft::Term term) {
+  checker_.observe_applied(raft::NodeId{static_cast<std::uint64_t>(node)}, entry, term);
+  if (entry.type != raft::EntryType::kNormal) return;
+  if (auto cmd = kv::decode_command(entry.data.view())) {
+    applied_commands_.emplace(entry.index.value(), std::move(*cmd));
+  }
+}
+
+void Simulator::node_restored(int node, const raft::SnapshotMeta& meta) {
+  ++stats_.snapshots_installed;
+  checker_.observe_snapshot(raft::NodeId{static_cast<std::uint64_t>(node)}, meta);
 }
 
 void Simulator::note_role_change(SimNode& n) {
@@ -102,7 +108,9 @@ void Simulator::check_tail_log_matching() {
       if (!nodes_[a]->up() || !nodes_[b]->up()) continue;
       const raft::RaftLog& la = nodes_[a]->raft().log();
       const raft::RaftLog& lb = nodes_[b]->raft().log();
-      const raft::Index lo = std::min(la.committed(), lb.committed());
+      // Below a log's first index its snapshot holds committed entries only.
+      const raft::Index lo = std::max({std::min(la.committed(), lb.committed()),
+                                       la.first_index().prev(), lb.first_index().prev()});
       raft::Index i = std::min(la.last_index(), lb.last_index());
       while (i > lo && la.term(i) != lb.term(i)) i = i.prev();
       for (raft::Index j = i; j > lo; j = j.prev()) {
@@ -154,9 +162,11 @@ void Simulator::check_liveness(SimResult& r) {
 }
 
 void Simulator::check_durability(SimResult& r) {
-  // The committed log of the node that committed most: every committed log is a prefix
-  // of it (State Machine Safety, checked separately), and every acknowledged write was
-  // applied -- hence committed, and its commit persisted -- on its origin node.
+  // Every acknowledged write was applied -- hence committed -- on its origin node, at some
+  // index; the live node that committed most must have committed that index (in its log
+  // or in the snapshot that replaced it). Every committed log is a prefix of that node's
+  // (State Machine Safety, checked separately), and which command sits at an index is
+  // recorded as nodes apply it: a compacted log no longer holds the commands.
   // (A live node's log is its disk's: every persist syncs before returning. Its commit
   // index is the one in memory -- the log writes a commit-only change with the next record.)
   const SimStorage* best = nullptr;
@@ -168,14 +178,9 @@ void Simulator::check_durability(SimResult& r) {
   }
   std::map<std::pair<std::uint64_t, std::uint64_t>, kv::Operation> committed;
   const raft::Index commit = best == nullptr ? raft::Index{0} : best->hard_state().commit;
-  if (commit.value() > 0) {
-    for (const raft::Entry& e : best->entries(raft::Index{1}, commit.next(),
-                                                        std::numeric_limits<std::size_t>::max())) {
-      if (e.type != raft::EntryType::kNormal) continue;
-      if (auto cmd = kv::decode_command(e.data.view())) {
-        committed.emplace(std::make_pair(cmd->origin.value(), cmd->seq), cmd->op);
-      }
-    }
+  for (const auto& [index, cmd] : applied_commands_) {
+    if (index > commit.value()) break;
+    committed.emplace(std::make_pair(cmd.origin.value(), cmd.seq), cmd.op);
   }
   for (const ClientOp& op : ops_) {
     if (!op.is_write() || !op.ok()) continue;

@@ -31,6 +31,8 @@ kv::ServiceConfig Simulator::service_config(int id) const {
   s.raft.logger = make_node_logger(id, config_.timeline, &now_);
   s.leader_wait_ticks = c.leader_wait_ticks;
   s.request_timeout_ticks = c.request_timeout_ticks;
+  s.snapshot_entries = c.snapshot_entries;
+  s.raft.max_snapshot_chunk_bytes = c.snapshot_chunk_bytes;
   return s;
 }
 

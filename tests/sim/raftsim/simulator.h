@@ -109,6 +109,8 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   void finish(SimResult& r);
   void check_liveness(SimResult& r);
   void check_durability(SimResult& r);
+  void node_applied(int node, const raft::Entry& entry, raft::Term term) override;
+  void node_restored(int node, const raft::SnapshotMeta& meta) override;
 
   SimConfig config_;
   Rng rng_;
@@ -136,6 +138,9 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   std::map<std::pair<int, std::uint64_t>, int> votes_;  // (voter, term) -> candidate
   std::set<std::pair<int, std::uint64_t>> leaders_seen_;
   std::optional<Micros> stable_leader_at_;
+  /// Every command applied anywhere, by log index (applied = committed; the logs that held
+  /// them may since be compacted): what the durability check looks acknowledged writes up in.
+  std::map<std::uint64_t, kv::Command> applied_commands_;
   Micros next_log_matching_ = 0;
   Micros next_full_log_matching_ = 0;
   std::string aborted_;

@@ -37,6 +37,8 @@ void plant(raft::PlantedBugs& b, const std::string& name) {
   b.read_without_quorum_check = name == "read_without_quorum_check";
   b.truncate_on_matching_append = name == "truncate_on_matching_append";
   b.ack_before_sync = name == "ack_before_sync";
+  b.install_stale_snapshot = name == "install_stale_snapshot";
+  b.compact_uncommitted = name == "compact_uncommitted";
 }
 
 std::optional<Caught> search(const Search& s) {
@@ -109,6 +111,23 @@ TEST(PlantedBugs, AckBeforeSyncIsCaught) {
   mix.crash = true;
   expect_caught({"ack_before_sync", 200, [=](std::uint64_t seed) {
                    return random_case(seed, 3, mix, millis(150), seconds(2), seconds(3));
+                 }});
+}
+
+TEST(PlantedBugs, InstallingAStaleSnapshotIsCaught) {
+  // §7: a follower installs a snapshot older than its commit index. Partitions make
+  // followers lag behind compacted logs (InstallSnapshot); duplicated and delayed chunks
+  // then reach followers that have moved on.
+  expect_caught({"install_stale_snapshot", 200, [](std::uint64_t seed) {
+                   return random_case(seed, 5, FaultMix::all(), millis(200), seconds(2), seconds(4));
+                 }});
+}
+
+TEST(PlantedBugs, CompactingPastAnUncommittedEntryIsCaught) {
+  // §7: the leader compacts entries a quorum has not stored yet. Loss and partitions keep
+  // entries uncommitted for a while; compaction every few dozen entries meets them.
+  expect_caught({"compact_uncommitted", 200, [](std::uint64_t seed) {
+                   return random_case(seed, 5, FaultMix::all(), millis(200), seconds(2), seconds(4));
                  }});
 }
 
