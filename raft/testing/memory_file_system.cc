@@ -171,6 +171,7 @@ void MemoryFileSystem::crash(const Pick& pick) {
     ++it;
   }
   locked_ = std::make_shared<std::set<std::string>>();
+  syncs_until_death_ = 0;
   frozen_ = false;
   dead_ = false;
 }

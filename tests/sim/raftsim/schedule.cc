@@ -101,10 +101,13 @@ std::string parse_fault_words(const std::vector<std::string>& w, Fault& f) {
       return "";
     }
     case Fault::Kind::kCrashAtPersist:
-      if (!need(4) || !parse_node(w[2], f) || (w[3] != "any" && w[3] != "term")) {
-        return "expected: crash-at-persist <node|all> <any|term>";
+      if (!need(4) || !parse_node(w[2], f) ||
+          (w[3] != "any" && w[3] != "term" && w[3] != "snapshot")) {
+        return "expected: crash-at-persist <node|all> <any|term|snapshot>";
       }
-      f.persist_point = w[3] == "any" ? PersistPoint::kAny : PersistPoint::kTermOrVote;
+      f.persist_point = w[3] == "any"    ? PersistPoint::kAny
+                        : w[3] == "term" ? PersistPoint::kTermOrVote
+                                         : PersistPoint::kSnapshot;
       return "";
     case Fault::Kind::kNetwork:
       if (!need(4) || !parse_prob(w[2], "loss", f.loss) || !parse_prob(w[3], "dup", f.dup)) {
@@ -144,7 +147,10 @@ std::string describe(const Fault& f, int nodes) {
              std::to_string(f.partition.seed) + "  # " + make_cuts(f.partition, nodes).describe(nodes);
       break;
     case Fault::Kind::kCrashAtPersist:
-      out += " " + node_text(f) + (f.persist_point == PersistPoint::kAny ? " any" : " term");
+      out += " " + node_text(f) +
+             (f.persist_point == PersistPoint::kAny          ? " any"
+              : f.persist_point == PersistPoint::kTermOrVote ? " term"
+                                                             : " snapshot");
       break;
     case Fault::Kind::kNetwork: out += " loss=" + prob_text(f.loss) + " dup=" + prob_text(f.dup); break;
     default: out += " " + node_text(f); break;
@@ -321,7 +327,7 @@ void add_episodes(Schedule& s, const std::vector<Fault::Kind>& kinds, const Faul
         continue;
       case Fault::Kind::kCrashAtPersist:
         f.node = pick_nodes(nodes, rng).front();
-        f.persist_point = rng.chance(0.5) ? PersistPoint::kAny : PersistPoint::kTermOrVote;
+        f.persist_point = static_cast<PersistPoint>(rng.uniform(0, 2));
         stop.kind = Fault::Kind::kRestart;
         stop.node = repair_target(f.node);
         break;

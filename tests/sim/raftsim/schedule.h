@@ -40,6 +40,7 @@ namespace raftsim {
 enum class PersistPoint {
   kAny,         // the next persist that writes anything
   kTermOrVote,  // the next persist whose hard state changes the term or the vote
+  kSnapshot,    // the next compaction or snapshot install, at one of its syncs (§7)
 };
 
 /// Fault targets besides node ids 1..n.

@@ -33,7 +33,7 @@ SimStorage::~SimStorage() = default;
 
 bool SimStorage::qualifies(const std::optional<raft::HardState>& hs,
                            const std::vector<raft::Entry>& entries) const {
-  if (!armed_) return false;
+  if (!armed_ || *armed_ == PersistPoint::kSnapshot) return false;
   const raft::HardState old = wal_->hard_state();
   if (*armed_ == PersistPoint::kAny) {
     return !entries.empty() || (hs && (hs->term != old.term || hs->vote != old.vote));
@@ -50,6 +50,24 @@ void SimStorage::persist(const std::optional<raft::HardState>& hs,
   const bool was_alive = !crashed();
   wal_->persist(hs, entries);
   if (was_alive) ++persists_;
+}
+
+void SimStorage::maybe_die_in_snapshot() {
+  if (crashed() || armed_ != PersistPoint::kSnapshot) return;
+  // A compaction syncs up to five times (segment roll-over, snapshot file, rename,
+  // deletions); an install as many. Which one varies from run to run.
+  fs_.die_at_sync(1 + persists_ % 5);
+  armed_.reset();
+}
+
+void SimStorage::compact(const raft::Snapshot& snap) {
+  maybe_die_in_snapshot();
+  wal_->compact(snap);
+}
+
+void SimStorage::apply_snapshot(const raft::Snapshot& snap) {
+  maybe_die_in_snapshot();
+  wal_->apply_snapshot(snap);
 }
 
 void SimStorage::crash(const raft::testing::MemoryFileSystem::Pick& pick) {

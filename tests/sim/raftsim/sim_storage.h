@@ -11,6 +11,9 @@
 //    the page cache and dies in the sync. The Service runs on to the end of its current
 //    call, but the node is dead from that point: the simulator discards everything it
 //    sends or answers afterwards and then crashes it, tearing that last record.
+//  - crash inside a snapshot (arm(kSnapshot)): the next compaction or snapshot install
+//    dies at one of its syncs (writing the snapshot file, renaming it, creating the next
+//    segment, deleting what it covers), picked from the number of persists so far.
 //  - corrupt(): a bit flips in a stored record (bit rot). The next open must refuse the
 //    log (Wal::open names the file and offset); the node then stays down, as a real one
 //    would until an operator replaced its disk.
@@ -43,15 +46,18 @@ class SimStorage final : public raft::LogStorage {
   [[nodiscard]] raft::Index first_index() const override { return wal_->first_index(); }
   [[nodiscard]] raft::Index last_index() const override { return wal_->last_index(); }
   [[nodiscard]] raft::Snapshot snapshot() const override { return wal_->snapshot(); }
-  void compact(const raft::Snapshot& snap) override { wal_->compact(snap); }
-  void apply_snapshot(const raft::Snapshot& snap) override { wal_->apply_snapshot(snap); }
+  void compact(const raft::Snapshot& snap) override;
+  void apply_snapshot(const raft::Snapshot& snap) override;
 
   void persist(const std::optional<raft::HardState>& hs,
                const std::vector<raft::Entry>& entries) override;
 
   /// The next persist matching `point` crashes the node.
   void arm(PersistPoint point) { armed_ = point; }
-  void arm_cancel() { armed_.reset(); }
+  void arm_cancel() {
+    armed_.reset();
+    if (!crashed()) fs_.die_at_sync(0);
+  }
   /// True from the persist the node died in until crash().
   [[nodiscard]] bool crashed() const { return fs_.frozen() || fs_.dead(); }
   /// The process is gone: the disk keeps what was synced plus a torn remainder drawn
@@ -70,6 +76,8 @@ class SimStorage final : public raft::LogStorage {
   [[nodiscard]] const raft::testing::MemoryFileSystem& disk() const { return fs_; }
 
  private:
+  /// A crash-at-snapshot is armed: the process dies at one of this operation's syncs.
+  void maybe_die_in_snapshot();
   [[nodiscard]] bool qualifies(const std::optional<raft::HardState>& hs,
                                const std::vector<raft::Entry>& entries) const;
 

@@ -49,7 +49,8 @@ rc::Gen<Fault> gen_fault(const FaultMix& mix, int nodes, Micros end) {
         f.node = *gen_target(nodes);
         if (f.kind == Fault::Kind::kIsolate && f.node == kAllNodes) f.node = kLeader;
         if (f.kind == Fault::Kind::kCrashAtPersist) {
-          f.persist_point = *rc::gen::elementOf(std::vector<PersistPoint>{PersistPoint::kAny, PersistPoint::kTermOrVote});
+          f.persist_point = *rc::gen::elementOf(std::vector<PersistPoint>{PersistPoint::kAny, PersistPoint::kTermOrVote,
+                                                                    PersistPoint::kSnapshot});
         }
         break;
     }
