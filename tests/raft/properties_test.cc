@@ -16,7 +16,7 @@ namespace {
 using testing::Cluster;
 
 enum class Op { kTick, kDeliver, kDeliverShuffled, kDrop, kPropose, kRead, kCrash,
-                kRestart, kIsolate, kHeal };
+                kRestart, kIsolate, kHeal, kCompact };
 
 struct Step {
   Op op;
@@ -27,7 +27,7 @@ struct Step {
 const char* op_name(Op op) {
   static const char* names[] = {"tick",    "deliver", "deliver-shuffled", "drop",
                                 "propose", "read",    "crash",            "restart",
-                                "isolate", "heal"};
+                                "isolate", "heal",    "compact"};
   return names[static_cast<int>(op)];
 }
 
@@ -43,7 +43,8 @@ rc::Gen<Step> gen_step(std::uint64_t nodes) {
                                                  {6, Op::kDeliverShuffled}, {4, Op::kDrop},
                                                  {12, Op::kPropose}, {4, Op::kRead},
                                                  {2, Op::kCrash}, {3, Op::kRestart},
-                                                 {2, Op::kIsolate}, {3, Op::kHeal}})),
+                                                 {2, Op::kIsolate}, {3, Op::kHeal},
+                                                 {3, Op::kCompact}})),
       rc::gen::set(&Step::node, rc::gen::inRange<std::uint64_t>(1, nodes + 1)),
       rc::gen::set(&Step::count, rc::gen::inRange<std::uint64_t>(1, 30)));
 }
@@ -77,11 +78,17 @@ void apply(Cluster& c, const Step& s, int& next_cmd) {
       break;
     case Op::kIsolate: c.isolate(id); break;
     case Op::kHeal: c.heal(); break;
+    case Op::kCompact:  // log compaction (§7) at the node's applied index
+      if (alive) c.compact(id);
+      break;
   }
 }
 
 void run_schedule(std::uint64_t nodes, const std::vector<Step>& steps, bool pre_vote) {
-  Cluster c(nodes, 42, [&](Config& cfg) { cfg.pre_vote = pre_vote; });
+  Cluster c(nodes, 42, [&](Config& cfg) {
+    cfg.pre_vote = pre_vote;
+    cfg.max_snapshot_chunk_bytes = 64;  // several chunks per snapshot, to lose and reorder
+  });
   int next_cmd = 0;
   for (const Step& s : steps) {
     apply(c, s, next_cmd);
