@@ -173,10 +173,15 @@ void Service::answer_covered_writes() {
 void Service::maybe_compact() {
   if (config_.snapshot_entries == 0) return;
   const raft::Index applied = raft_.log().applied();
-  if (applied.value() < storage_.first_index().value() - 1 + config_.snapshot_entries) return;
+  const raft::Index last = next_compaction_ ? next_compaction_->meta.index
+                                            : storage_.first_index().prev();
+  if (applied.value() < last.value() + config_.snapshot_entries) return;
   // Everything up to `applied` is committed, applied and persisted (a Ready persists its
-  // entries before they are applied): the snapshot may replace them.
-  storage_.compact(raft::Snapshot{raft_.snapshot_meta(), raft::Bytes(state_.snapshot())});
+  // entries before they are applied), and so is everything up to the previous snapshot,
+  // which now replaces the entries it covers: the log keeps the last interval's entries
+  // for followers a little behind.
+  if (next_compaction_) storage_.compact(*next_compaction_);
+  next_compaction_ = raft::Snapshot{raft_.snapshot_meta(), raft::Bytes(state_.snapshot())};
 }
 
 void Service::apply(const raft::Entry& e) {

@@ -22,6 +22,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <utility>
@@ -83,8 +84,10 @@ struct ServiceConfig {
   /// A read not served within this many ticks asks for a read index again (the request
   /// or the answer may have been lost).
   int read_retry_ticks = 5;
-  /// Log compaction (§7): once this many entries were applied since the last snapshot,
-  /// snapshot the state machine and compact the storage up to the applied index. 0: never.
+  /// Log compaction (§7): every this many applied entries, snapshot the state machine,
+  /// and compact the storage with the snapshot taken the time before -- so the log keeps
+  /// at least this many entries and a follower that far behind still gets entries, not
+  /// the snapshot. 0: never.
   std::uint64_t snapshot_entries = 0;
 };
 
@@ -135,6 +138,9 @@ class Service {
   Host& host_;
   raft::Raft raft_;
   StateMachine state_;
+  /// The snapshot taken at the last compaction point, waiting for the next one to be
+  /// applied to the storage (see ServiceConfig::snapshot_entries).
+  std::optional<raft::Snapshot> next_compaction_;
 
   std::uint64_t now_ = 0;  // ticks since start
   std::uint64_t next_seq_;

@@ -43,6 +43,23 @@ bool get_int(std::string_view& in, T& v) {
   in.remove_prefix(sizeof(T));
   return true;
 }
+void put_gap(std::string& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>(v | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+bool get_gap(std::string_view& in, std::uint64_t& v) {
+  v = 0;
+  for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
+    const auto b = static_cast<unsigned char>(in.front());
+    in.remove_prefix(1);
+    v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+    if ((b & 0x80) == 0) return true;
+  }
+  return false;
+}
 bool get_text(std::string_view& in, std::string_view& s) {
   std::uint32_t n = 0;
   if (!get_int(in, n) || in.size() < n) return false;
@@ -100,9 +117,12 @@ void Dedup::encode(std::string& out) const {
     put_u64(out, origin);
     put_u64(out, w.floor);
     put_u32(out, static_cast<std::uint32_t>(w.above.size()));
+    // Request numbers are mostly consecutive: gaps take a byte or two.
+    std::uint64_t prev = w.floor;
     for (const auto& [seq, code] : w.above) {
-      put_u64(out, seq);
+      put_gap(out, seq - prev);
       out.push_back(static_cast<char>(code));
+      prev = seq;
     }
   }
 }
@@ -118,11 +138,15 @@ bool Dedup::decode(std::string_view& in) {
     if (!get_int(in, origin) || !get_int(in, w.floor) || !get_int(in, n) || n > kWindow) {
       return false;
     }
+    std::uint64_t prev = w.floor;
     for (std::uint32_t k = 0; k < n; ++k) {
-      std::uint64_t seq = 0;
+      std::uint64_t gap = 0;
       std::uint8_t code = 0;
-      if (!get_int(in, seq) || !get_int(in, code) || seq <= w.floor) return false;
-      w.above.emplace(seq, code);
+      if (!get_gap(in, gap) || !get_int(in, code) || gap == 0 || prev + gap < prev) {
+        return false;
+      }
+      prev += gap;
+      w.above.emplace(prev, code);
     }
     origins[origin] = std::move(w);
   }
@@ -136,6 +160,16 @@ std::optional<Result> StateMachine::apply_once(std::uint64_t origin, std::uint64
   Result r = apply(op);
   if (!r.ok) dedup_.set_outcome(origin, seq, r.code);
   return r;
+}
+
+std::uint64_t StateMachine::fingerprint() const {
+  std::uint64_t fp = map_.size();
+  for (const auto& [key, value] : map_) {
+    const std::uint64_t h = std::hash<std::string>{}(key) * 0x9e3779b97f4a7c15ULL ^
+                            std::hash<std::string>{}(value.dump());
+    fp += h * 0xbf58476d1ce4e5b9ULL + (h >> 31);  // a sum: independent of the order
+  }
+  return fp;
 }
 
 std::string StateMachine::snapshot() const {

@@ -57,8 +57,16 @@ void Raft::handle_snapshot_response(Leader& leader, const Message& m) {
   if (pr.state() != ProgressState::kSnapshot || resp.snapshot_index != pr.pending_snapshot()) {
     return;
   }
-  pr.on_snapshot_progress(resp.next_offset);
-  maybe_send_append(leader, m.from, true);
+  if (resp.next_offset > pr.snapshot_offset()) {
+    pr.on_snapshot_progress(resp.next_offset);
+    maybe_send_append(leader, m.from, true);
+  } else if (resp.next_offset < pr.snapshot_offset()) {
+    // The follower lost its buffer (it restarted) -- or this is an old, reordered answer.
+    // Resume from where it says, on the next heartbeat answer: sending at once on answers
+    // that confirm nothing new would let every duplicate start another chain of chunks
+    // that never ends (a message storm).
+    pr.rewind_snapshot(resp.next_offset);
+  }
 }
 
 // ---- follower side ------------------------------------------------------------------

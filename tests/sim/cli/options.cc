@@ -30,7 +30,7 @@ const char* usage() {
   --heartbeat-tick N     heartbeat interval in ticks (default 2)
   --no-pre-vote, --no-check-quorum
   --max-entries-per-msg N  entries per AppendEntries (default 1024)
-  --snapshot-entries N   compact the log every N applied entries; 0: never (default 32)
+  --snapshot-entries N   compact the log every N applied entries; 0: never (default 16)
   --snapshot-chunk N     InstallSnapshot chunk size in bytes (default 256)
   --observe-every K      invariant checks after every K-th event per node (default 1)
   --leader-within N      liveness bound: a stable leader within N election timeouts after

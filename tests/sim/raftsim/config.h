@@ -29,7 +29,7 @@ struct ClusterConfig {
   int request_timeout_ticks = 100;
   /// Log compaction every this many applied entries (kv::ServiceConfig::snapshot_entries):
   /// often, so that runs exercise snapshots, InstallSnapshot and restarts from them. 0: never.
-  std::uint64_t snapshot_entries = 32;
+  std::uint64_t snapshot_entries = 16;
   /// InstallSnapshot chunk size: small, so a transfer takes several chunks to lose,
   /// duplicate and reorder.
   std::size_t snapshot_chunk_bytes = 256;

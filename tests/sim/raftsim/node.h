@@ -67,6 +67,8 @@ class SimNode final : public kv::Host {
   raft::NodeId last_vote;
   raft::Term last_vote_term;
   std::uint64_t events = 0;
+  /// The index of the stored snapshot whose content was last checked.
+  raft::Index snapshot_checked;
 
   // kv::Host
   void send(raft::NodeId to, kv::PeerMessage message) override;

@@ -141,6 +141,14 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   /// Every command applied anywhere, by log index (applied = committed; the logs that held
   /// them may since be compacted): what the durability check looks acknowledged writes up in.
   std::map<std::uint64_t, kv::Command> applied_commands_;
+  /// Snapshot content check: a reference state machine applies the committed log in order
+  /// (entries wait in `reference_queue_` until every earlier index is known), recording
+  /// its fingerprint after each index; every snapshot a node stores must match it.
+  void advance_reference();
+  void check_snapshot(SimNode& n);
+  kv::StateMachine reference_;
+  std::map<std::uint64_t, std::optional<kv::Command>> reference_queue_;
+  std::vector<std::uint64_t> reference_fingerprints_{0};  // [i]: after applying index i
   Micros next_log_matching_ = 0;
   Micros next_full_log_matching_ = 0;
   std::string aborted_;

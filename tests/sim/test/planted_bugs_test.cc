@@ -118,17 +118,25 @@ TEST(PlantedBugs, InstallingAStaleSnapshotIsCaught) {
   // §7: a follower installs a snapshot older than its commit index. Partitions make
   // followers lag behind compacted logs (InstallSnapshot); duplicated and delayed chunks
   // then reach followers that have moved on.
-  expect_caught({"install_stale_snapshot", 200, [](std::uint64_t seed) {
+  // Compaction every 8 entries (the log keeps the last 8): lagging followers get
+  // snapshots often.
+  expect_caught({"install_stale_snapshot", 200,
+                 [](std::uint64_t seed) {
                    return random_case(seed, 5, FaultMix::all(), millis(200), seconds(2), seconds(4));
-                 }});
+                 },
+                 [](SimConfig& cfg) { cfg.cluster.snapshot_entries = 8; }},
+                " --snapshot-entries 8");
 }
 
 TEST(PlantedBugs, CompactingPastAnUncommittedEntryIsCaught) {
   // §7: the leader compacts entries a quorum has not stored yet. Loss and partitions keep
   // entries uncommitted for a while; compaction every few dozen entries meets them.
-  expect_caught({"compact_uncommitted", 200, [](std::uint64_t seed) {
+  expect_caught({"compact_uncommitted", 200,
+                 [](std::uint64_t seed) {
                    return random_case(seed, 5, FaultMix::all(), millis(200), seconds(2), seconds(4));
-                 }});
+                 },
+                 [](SimConfig& cfg) { cfg.cluster.snapshot_entries = 8; }},
+                " --snapshot-entries 8");
 }
 
 }  // namespace

@@ -25,16 +25,16 @@ TEST(Scenarios, StaleLeaderScheduleKeepsEveryProperty) {
   for (std::uint64_t seed = 1; seed <= 25; ++seed) expect_all_properties(stale_leader_case(seed), 100);
 }
 
-// §7 end to end: a node cut off while the others compact their logs (every 32 entries)
+// §7 end to end: a node cut off while the others compact their logs (every 16 entries)
 // can only catch up through InstallSnapshot -- here with its chunks lost, duplicated and
 // reordered, and with crashes inside compactions and installs. Every property holds, and
 // the node did install snapshots (the scenario is not vacuous).
 TEST(Scenarios, PartitionedNodeCatchesUpThroughSnapshotsUnderChunkLossAndCrashes) {
   const char* const text =
-      "200ms isolate 3; 600ms crash-at-persist leader snapshot; 1000ms restart all; "
-      "1500ms network loss=0.2 dup=0.2; 1500ms heal; 1500ms crash-at-persist 3 snapshot; "
-      "2200ms restart all; 2300ms isolate 4; 2900ms crash-at-persist 2 snapshot; "
-      "3200ms heal; 3500ms network loss=0 dup=0; 3600ms restart all; 3600ms end";
+      "200ms isolate 3; 800ms crash-at-persist leader snapshot; 1200ms restart all; "
+      "2000ms network loss=0.2 dup=0.2; 2000ms heal; 2000ms crash-at-persist 3 snapshot; "
+      "2600ms restart all; 2700ms isolate 4; 3300ms crash-at-persist 2 snapshot; "
+      "3800ms heal; 4000ms network loss=0 dup=0; 4000ms restart all; 4000ms end";
   std::string error;
   const std::optional<Schedule> schedule = parse_schedule(text, error);
   ASSERT_TRUE(schedule) << error;
