@@ -17,6 +17,7 @@ Service::Service(ServiceConfig config, raft::LogStorage& storage, Host& host)
       storage_(storage),
       host_(host),
       raft_(config_.raft, storage),
+      state_(config_.dedup_window),
       next_seq_((config_.incarnation << 32) + 1) {
   // Restart = snapshot + log tail (§7): the core resumes applying after the snapshot.
   if (const raft::Snapshot snap = storage.snapshot(); !snap.empty()) {

@@ -89,6 +89,9 @@ struct ServiceConfig {
   /// at least this many entries and a follower that far behind still gets entries, not
   /// the snapshot. 0: never.
   std::uint64_t snapshot_entries = 0;
+  /// Request numbers remembered per node for deduplication (kv::Dedup). Must be equal on
+  /// every node: it decides which late duplicates are dropped.
+  std::size_t dedup_window = Dedup::kDefaultWindow;
 };
 
 class Service {

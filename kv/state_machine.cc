@@ -71,17 +71,25 @@ bool get_text(std::string_view& in, std::string_view& s) {
 
 bool Dedup::first_time(std::uint64_t origin, std::uint64_t seq) {
   Window& w = origins_[origin];
-  if (seq <= w.floor || !w.above.emplace(seq, 0).second) return false;
-  if (w.above.size() > kWindow) {
-    w.floor = w.above.begin()->first;
-    w.above.erase(w.above.begin());
+  if (seq <= w.floor) return false;
+  if (w.above.empty() || seq > w.above.back().first) {
+    w.above.emplace_back(seq, 0);
+  } else {
+    auto it = std::lower_bound(w.above.begin(), w.above.end(), std::make_pair(seq, std::uint8_t{0}));
+    if (it != w.above.end() && it->first == seq) return false;
+    w.above.insert(it, {seq, 0});
+  }
+  if (w.above.size() > window_) {
+    w.floor = w.above.front().first;
+    w.above.pop_front();
   }
   return true;
 }
 
 void Dedup::set_outcome(std::uint64_t origin, std::uint64_t seq, ErrorCode code) {
   auto& above = origins_[origin].above;
-  if (auto it = above.find(seq); it != above.end()) it->second = static_cast<std::uint8_t>(code);
+  auto it = std::lower_bound(above.begin(), above.end(), std::make_pair(seq, std::uint8_t{0}));
+  if (it != above.end() && it->first == seq) it->second = static_cast<std::uint8_t>(code);
 }
 
 std::optional<Result> Dedup::outcome(std::uint64_t origin, std::uint64_t seq,
@@ -93,8 +101,9 @@ std::optional<Result> Dedup::outcome(std::uint64_t origin, std::uint64_t seq,
     settled = true;
     return std::nullopt;
   }
-  auto it = o->second.above.find(seq);
-  if (it == o->second.above.end()) return std::nullopt;
+  const auto& above = o->second.above;
+  auto it = std::lower_bound(above.begin(), above.end(), std::make_pair(seq, std::uint8_t{0}));
+  if (it == above.end() || it->first != seq) return std::nullopt;
   switch (it->second) {
     case 0: return Result::success();
     case static_cast<std::uint8_t>(ErrorCode::kKeyDoesNotExist):
@@ -135,7 +144,7 @@ bool Dedup::decode(std::string_view& in) {
     std::uint64_t origin = 0;
     Window w;
     std::uint32_t n = 0;
-    if (!get_int(in, origin) || !get_int(in, w.floor) || !get_int(in, n) || n > kWindow) {
+    if (!get_int(in, origin) || !get_int(in, w.floor) || !get_int(in, n) || n > window_) {
       return false;
     }
     std::uint64_t prev = w.floor;
@@ -146,7 +155,7 @@ bool Dedup::decode(std::string_view& in) {
         return false;
       }
       prev += gap;
-      w.above.emplace(prev, code);
+      w.above.emplace_back(prev, code);  // ascending: the gaps are positive
     }
     origins[origin] = std::move(w);
   }
@@ -210,7 +219,7 @@ std::string StateMachine::restore(std::string_view in) {
     if (v.is_discarded()) return "kv snapshot: a value is not JSON";
     map.emplace(std::string(key), std::move(v));
   }
-  Dedup dedup;
+  Dedup dedup(dedup_.window());
   if (!dedup.decode(in) || !in.empty()) return "kv snapshot: bad deduplication state";
   map_ = std::move(map);
   dedup_ = std::move(dedup);

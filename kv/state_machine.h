@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -62,16 +63,19 @@ struct Result {
 /// Which commands were applied, per origin node, so a command proposed twice (a forward
 /// retried or duplicated) takes effect once -- in bounded memory. Per origin it keeps
 /// `floor` (every command numbered at or below it counts as done) and the applied numbers
-/// above it, with their outcomes; past kWindow of those, the lowest becomes the new
+/// above it, with their outcomes; past `window` of those, the lowest becomes the new
 /// floor. A command numbered below the floor that was never applied is then dropped: a
-/// proposal delayed behind kWindow newer ones of its origin. Its client gets the
+/// proposal delayed behind `window` newer ones of its origin. Its client gets the
 /// indefinite "timeout", which allows either outcome. Deterministic: it depends on the
 /// applied commands alone, so every replica drops the same ones.
 class Dedup {
  public:
   /// More than one node originates over a request's lifetime (request_timeout_ticks) at
-  /// Maelstrom's rates: ~850 writes in 5 s at 1,000 ops/s over 3 nodes.
-  static constexpr std::size_t kWindow = 1024;
+  /// Maelstrom's rates: ~850 writes in 5 s at 1,000 ops/s over 3 nodes. Part of the
+  /// replicated state machine's semantics: every replica must use the same window.
+  static constexpr std::size_t kDefaultWindow = 1024;
+  explicit Dedup(std::size_t window = kDefaultWindow) : window_(window) {}
+  [[nodiscard]] std::size_t window() const { return window_; }
   /// True (and recorded) if (origin, seq) was not applied before.
   bool first_time(std::uint64_t origin, std::uint64_t seq);
   /// Records how (origin, seq) turned out (after first_time): 0 ok, else the error code.
@@ -81,7 +85,7 @@ class Dedup {
   /// nullopt: not applied yet -- or at or below the floor (then `settled` is set).
   [[nodiscard]] std::optional<Result> outcome(std::uint64_t origin, std::uint64_t seq,
                                               bool& settled) const;
-  /// Numbers remembered over all origins (the bound: kWindow per origin).
+  /// Numbers remembered over all origins (the bound: window() per origin).
   [[nodiscard]] std::size_t size() const;
 
   void encode(std::string& out) const;
@@ -91,13 +95,18 @@ class Dedup {
  private:
   struct Window {
     std::uint64_t floor = 0;
-    std::map<std::uint64_t, std::uint8_t> above;  // seq -> 0 ok, or the error code
+    // (seq, 0 ok or the error code), ascending. A deque, not a map: numbers arrive almost
+    // in order (appends), leave from the front, and are encoded in order every snapshot.
+    std::deque<std::pair<std::uint64_t, std::uint8_t>> above;
   };
+  std::size_t window_;
   std::map<std::uint64_t, Window> origins_;
 };
 
 class StateMachine final : public raft::Snapshottable {
  public:
+  explicit StateMachine(std::size_t dedup_window = Dedup::kDefaultWindow)
+      : dedup_(dedup_window) {}
   /// Applies a write or cas. Reads never go through here (they use ReadIndex).
   Result apply(const Operation& op);
   /// Applies command (origin, seq) unless it was applied before (nullopt then).

@@ -81,20 +81,20 @@ TEST(StateMachine, RestoreRefusesWhatItCannotReadAndKeepsItsState) {
 
 TEST(StateMachine, DeduplicationStateStaysBounded) {
   StateMachine sm;
-  const std::uint64_t n = 10 * Dedup::kWindow;
+  const std::uint64_t n = 10 * Dedup::kDefaultWindow;
   for (std::uint64_t seq = 1; seq <= n; ++seq) {
     for (std::uint64_t origin = 1; origin <= 3; ++origin) {
       ASSERT_TRUE(sm.apply_once(origin, seq, Operation::write(1, 1)));
     }
   }
-  EXPECT_LE(sm.dedup().size(), 3 * Dedup::kWindow);
+  EXPECT_LE(sm.dedup().size(), 3 * Dedup::kDefaultWindow);
   EXPECT_FALSE(sm.apply_once(2, n, Operation::write(1, 2))) << "a recent duplicate";
   EXPECT_FALSE(sm.apply_once(2, 5, Operation::write(1, 2))) << "far below the window: done";
   // Out of order within the window is fine: a number never seen applies once.
   EXPECT_TRUE(sm.apply_once(2, n + 2, Operation::write(1, 3)));
   EXPECT_TRUE(sm.apply_once(2, n + 1, Operation::write(1, 4)));
   EXPECT_FALSE(sm.apply_once(2, n + 1, Operation::write(1, 5)));
-  EXPECT_LT(sm.snapshot().size(), 3 * (Dedup::kWindow + 4) * 3 + 200) << "gaps as varints";
+  EXPECT_LT(sm.snapshot().size(), 3 * (Dedup::kDefaultWindow + 4) * 3 + 200) << "gaps as varints";
 }
 
 TEST(Command, RoundTripsEveryKindOfJsonValue) {

@@ -33,6 +33,9 @@ struct ClusterConfig {
   /// InstallSnapshot chunk size: small, so a transfer takes several chunks to lose,
   /// duplicate and reorder.
   std::size_t snapshot_chunk_bytes = 256;
+  /// kv's deduplication window per node (kv::Dedup): 5 clients keep at most 5 requests in
+  /// flight, so 64 is ample, and keeps the snapshot that is taken every 16 entries small.
+  std::size_t dedup_window = 64;
   /// Honoured only when the simulator is linked with raft_planted_bugs (raftsim_planted).
   raft::PlantedBugs bugs;
 };

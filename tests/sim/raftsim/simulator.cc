@@ -8,7 +8,10 @@
 namespace raftsim {
 
 Simulator::Simulator(SimConfig config)
-    : config_(std::move(config)), rng_(config_.seed), faults_(config_.schedule.in_time_order()) {
+    : config_(std::move(config)),
+      rng_(config_.seed),
+      faults_(config_.schedule.in_time_order()),
+      reference_(config_.cluster.dedup_window) {
   for (int id = 1; id <= config_.cluster.nodes; ++id) {
     nodes_.push_back(std::make_unique<SimNode>(id, *this, config_.cluster.bugs));
   }
@@ -32,6 +35,7 @@ kv::ServiceConfig Simulator::service_config(int id) const {
   s.leader_wait_ticks = c.leader_wait_ticks;
   s.request_timeout_ticks = c.request_timeout_ticks;
   s.snapshot_entries = c.snapshot_entries;
+  s.dedup_window = c.dedup_window;
   s.raft.max_snapshot_chunk_bytes = c.snapshot_chunk_bytes;
   return s;
 }
