@@ -61,6 +61,11 @@ class ProcessCluster {
   }
 
   /// Sends a client request without waiting; returns its msg_id.
+  /// Messages between node `i` and the other nodes are dropped until heal() (clients
+  /// still reach it).
+  void isolate(int i) { isolated_.push_back(i); }
+  void heal() { isolated_.clear(); }
+
   int send_request(int node, const std::string& client, json body) {
     const int msg_id = next_msg_id_++;
     body["msg_id"] = msg_id;
@@ -203,6 +208,7 @@ class ProcessCluster {
     const std::string dest = m.value("dest", "");
     for (std::size_t i = 0; i < names_.size(); ++i) {
       if (names_[i] == dest) {
+        if (cut(from, static_cast<int>(i))) return;
         send_line(static_cast<int>(i), m);
         return;
       }
@@ -214,6 +220,14 @@ class ProcessCluster {
     problems_.push_back(names_[from] + ": unknown dest: " + line);
   }
 
+  [[nodiscard]] bool cut(int a, int b) const {
+    for (int i : isolated_) {
+      if ((i == a) != (i == b)) return true;
+    }
+    return false;
+  }
+
+  std::vector<int> isolated_;
   std::string binary_;
   std::vector<std::string> args_;
   std::string stderr_file_;
