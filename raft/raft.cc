@@ -7,6 +7,7 @@
 
 #include <stdexcept>
 
+#include "raft/fail_stop.h"
 #include "raft/planted_bugs_compiled.h"
 
 namespace raft {
@@ -78,7 +79,18 @@ Raft::Raft(Config config, const Storage& storage)
   if (config_.max_inflight_msgs == 0 || config_.max_entries_per_msg == 0) {
     throw std::invalid_argument("raft::Config: flow-control limits must be positive");
   }
+  if (!voters_.contains(config_.id)) {
+    throw std::invalid_argument("raft::Config: id " + std::to_string(config_.id.value()) +
+                                " is not among the voters");
+  }
   const HardState hs = storage.hard_state();
+  if (hs.commit > storage.last_index()) {
+    // The storage claims entries committed that it does not hold: it lost writes it had
+    // acknowledged. Nothing it says can be trusted (etcd-raft panics here too).
+    fail_stop("raft: stored commit index " + std::to_string(hs.commit.value()) +
+              " is beyond the stored log's last index " +
+              std::to_string(storage.last_index().value()));
+  }
   term_ = hs.term;
   vote_ = hs.vote;
   prev_hard_ = hs;
