@@ -206,6 +206,46 @@ TEST(Replication, ProbeSendsOneAppendAtATime) {
   EXPECT_FALSE(pr.is_paused());
 }
 
+// Puts follower 2 of leader 1 back into Probe although its log already matches the
+// leader's (a rejection above its match does that, as in etcd), and delivers the probe.
+void force_caught_up_follower_into_probe(Cluster& c) {
+  Raft& l = c.node(NodeId{1});
+  ASSERT_EQ(l.progress(NodeId{2})->state(), ProgressState::kReplicate);
+  const Index last = l.log().last_index();
+  ASSERT_EQ(l.progress(NodeId{2})->match(), last);
+  l.step(msg(2, 1, l.term().value(),
+             AppendResponse{false, last.next(), last, l.log().term_or_zero(last)}));
+  ASSERT_EQ(l.progress(NodeId{2})->state(), ProgressState::kProbe);
+}
+
+// etcd raft.go, MsgAppResp: a successful probe answer for exactly `match` also means the
+// follower is caught up; it used to leave the follower in Probe, one append at a time,
+// until the next proposal.
+TEST(Replication, CaughtUpProbeAnswerReturnsFollowerToReplicate) {
+  Cluster c(3, 4, manual);
+  c.elect(NodeId{1});
+  force_caught_up_follower_into_probe(c);
+  c.process_ready();
+  c.deliver_all();
+  EXPECT_EQ(c.node(NodeId{1}).progress(NodeId{2})->state(), ProgressState::kReplicate);
+}
+
+// etcd raft.go, MsgHeartbeatResp: a follower in Probe gets an append on each heartbeat
+// answer even when it looks caught up, so a lost probe does not leave it in Probe.
+TEST(Replication, HeartbeatAnswerReprobesAFollowerInProbe) {
+  Cluster c(3, 4, manual);
+  c.elect(NodeId{1});
+  force_caught_up_follower_into_probe(c);
+  c.process_ready();
+  c.set_filter([](Message& m) { return std::holds_alternative<AppendRequest>(m.body); });
+  c.deliver_all();  // the probe is lost
+  c.set_filter({});
+  ASSERT_EQ(c.node(NodeId{1}).progress(NodeId{2})->state(), ProgressState::kProbe);
+  for (int i = 0; i < 3; ++i) c.tick(NodeId{1});  // a heartbeat round
+  c.deliver_all();
+  EXPECT_EQ(c.node(NodeId{1}).progress(NodeId{2})->state(), ProgressState::kReplicate);
+}
+
 // Fast backtracking: a follower with a long divergent log of few terms is repaired in a
 // number of round trips that depends on the number of terms, not of entries.
 TEST(Replication, ConflictHintSkipsWholeTermsWhenBacktracking_5_3) {
