@@ -102,6 +102,7 @@ class Runner {
   void on_worker_timeout(Client& c, Nanos now);
   void expire_clients(Nanos now);
   bool ops_in_flight() const;
+  bool ops_due_before_cutoff() const;
 
   // runner_nemesis.cpp
   void run_nemesis(Nanos now);
@@ -130,6 +131,7 @@ class Runner {
   bool workload_running_ = false;
   Nanos cutoff_ = 0;             // no operation is issued at or after this time
   Nanos next_issue_ = 0;         // gen/stagger's next-time
+  bool waited_for_thread_ = false;  // the op due at next_issue_ found every thread busy
   std::int64_t invoked_ = 0, ok_ = 0, fail_ = 0, info_ = 0;
   int inits_pending_ = 0;
   bool init_failed_ = false;

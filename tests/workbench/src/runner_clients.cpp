@@ -83,20 +83,29 @@ bool Runner::ops_in_flight() const {
 
 void Runner::issue_ops(Nanos now) {
   if (o_.rate <= 0) return;
-  // gen/stagger: ops leave at uniformly random gaps of 0..2/rate, across all client threads;
-  // an op waits for a free thread, and the next gap counts from when it actually left.
+  // gen/stagger: ops leave at uniformly random gaps of 0..2/rate, across all client threads.
+  // The next gap counts from when the op was *due*, not from when the loop woke up: a
+  // late wake-up (a busy machine) must not shift every later op and change how many fit
+  // before the cutoff -- a seed fixes the op count. Only an op that had to wait for a
+  // free thread (all were busy: the system under test is slow) restarts the count.
   const auto max_gap = static_cast<std::uint64_t>(2.0 / o_.rate * static_cast<double>(kSeconds));
-  while (rel(now) < cutoff_ && next_issue_ <= rel(now)) {
+  while (next_issue_ < cutoff_ && next_issue_ <= rel(now)) {
     std::vector<int> free;
     for (int t = 0; t < threads_.count(); ++t)
       if (!thread_state_[static_cast<std::size_t>(t)].busy) free.push_back(t);
     auto inv = workload_->next(free, threads_);
-    if (!inv) return;
-    const Nanos at = rel(now);
+    if (!inv) {
+      waited_for_thread_ = true;
+      return;
+    }
+    const Nanos base = waited_for_thread_ ? rel(now) : next_issue_;
+    waited_for_thread_ = false;
     issue(std::move(*inv), now);
-    next_issue_ = at + static_cast<Nanos>(max_gap > 0 ? stagger_rng_.below(max_gap) : 0);
+    next_issue_ = base + static_cast<Nanos>(max_gap > 0 ? stagger_rng_.below(max_gap) : 0);
   }
 }
+
+bool Runner::ops_due_before_cutoff() const { return o_.rate > 0 && next_issue_ < cutoff_; }
 
 void Runner::issue(Invocation inv, Nanos now) {
   ThreadState& ts = thread_state_[static_cast<std::size_t>(inv.thread)];
