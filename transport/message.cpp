@@ -16,6 +16,9 @@ std::optional<std::string> envelope_problem(const json& doc) {
     const auto it = doc.find(key);
     if (it == doc.end()) return std::string("envelope has no '") + key + "'";
     if (!it->is_string()) return std::string("envelope '") + key + "' is not a string";
+    // Nobody can be answered at "" (found by fuzzing: the error reply to such a request
+    // threw from send() and terminated the node).
+    if (it->get_ref<const std::string&>().empty()) return std::string("envelope '") + key + "' is empty";
   }
   const auto body = doc.find("body");
   if (body == doc.end()) return "envelope has no 'body'";

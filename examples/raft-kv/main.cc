@@ -38,6 +38,7 @@ class KvNode final : public kv::Host {
     cfg.incarnation = std::random_device{}();
     cfg.leader_wait_ticks = std::max(1, opt.leader_wait_ms / opt.tick_ms);
     cfg.request_timeout_ticks = std::max(1, opt.request_timeout_ms / opt.tick_ms);
+    cfg.write_retry_ticks = cfg.raft.election_tick;  // by then a lost leader is replaced
     service_ = std::make_unique<kv::Service>(cfg, storage_, *this);
   }
 

@@ -322,6 +322,22 @@ TEST(NodeInput, DeeplyNestedLineWithoutEnvelopeIsSkippedSilently) {
   EXPECT_EQ(h.node.stats().bad_lines, 2u);
 }
 
+// Found by fuzz_node_line: a request from "" was answered with an error, and sending to ""
+// threw out of the event loop (std::terminate).
+TEST(NodeInput, EmptySourceOrDestinationIsSkippedAndTheNodeKeepsServing) {
+  NodeHarness h;
+  h.node.handle("echo", [&](const Message& m) {
+    h.node.reply(m, {{"type", "echo_ok"}, {"echo", m.at("echo")}});
+  });
+  h.init();
+  h.node.receive_line(R"({"src":"","dest":"n1","body":{"type":"nope","msg_id":3}})");
+  h.node.receive_line(R"({"src":"c1","dest":"","body":{"type":"echo","msg_id":4,"echo":1}})");
+  EXPECT_TRUE(h.raw().empty());
+  EXPECT_EQ(h.node.stats().bad_lines, 2u);
+  h.deliver("c1", {{"type", "echo"}, {"msg_id", 5}, {"echo", "still here"}});
+  EXPECT_EQ(h.take_one()["body"]["echo"], "still here");
+}
+
 TEST(JsonNesting, ScanCountsOnlyStructure) {
   EXPECT_FALSE(json_nesting_exceeds("[[1]]", 2));
   EXPECT_TRUE(json_nesting_exceeds("[[[1]]]", 2));
