@@ -19,6 +19,15 @@ Service::Service(ServiceConfig config, raft::LogStorage& storage, Host& host)
 
 void Service::handle_client(ClientHandle client, Operation op) {
   const std::uint64_t seq = next_seq_++;
+  if (!is_read(op) &&
+      encode_command(Command{raft_.id(), seq, op}).size() > config_.raft.max_entry_bytes) {
+    // Definite: refused before any leader saw it. (The core would refuse the entry too.)
+    host_.respond(client, Result::error(ErrorCode::kMalformedRequest,
+                                        "the operation is larger than the entry limit of " +
+                                            std::to_string(config_.raft.max_entry_bytes) +
+                                            " bytes"));
+    return;
+  }
   Request r;
   r.client = client;
   r.op = std::move(op);

@@ -28,6 +28,9 @@ template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
 };
+// C++20 deduces this for aggregates; clang 14 (the fuzzing build) still needs the guide.
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
 
 }  // namespace
 
@@ -56,6 +59,7 @@ const char* message_type_name(const MessageBody& body) {
 }
 
 std::string NotLeader::message() const {
+  if (too_large) return "the entry is larger than the limit (Config::max_entry_bytes)";
   if (leader.is_none()) return "not the leader; no leader is known";
   return "not the leader; the leader is node " + std::to_string(leader.value());
 }
@@ -76,7 +80,8 @@ Raft::Raft(Config config, const Storage& storage)
   if (config_.heartbeat_tick <= 0 || config_.election_tick <= config_.heartbeat_tick) {
     throw std::invalid_argument("raft::Config: need 0 < heartbeat_tick < election_tick");
   }
-  if (config_.max_inflight_msgs == 0 || config_.max_entries_per_msg == 0) {
+  if (config_.max_inflight_msgs == 0 || config_.max_entries_per_msg == 0 ||
+      config_.max_entry_bytes == 0) {
     throw std::invalid_argument("raft::Config: flow-control limits must be positive");
   }
   if (!voters_.contains(config_.id)) {
@@ -125,6 +130,7 @@ void Raft::tick() {
 
 Expected<Proposal, NotLeader> Raft::propose(std::string data) {
   if (!leader_state()) return Unexpected{NotLeader{leader_}};
+  if (data.size() > config_.max_entry_bytes) return Unexpected{NotLeader{leader_, true}};
   const Index index = log_.append({Entry{term_, log_.last_index().next(), EntryType::kNormal,
                                          std::move(data)}});
   broadcast_pending_ = true;

@@ -49,7 +49,14 @@ class KvNode final : public kv::Host {
     }
     const kv::ClientHandle h = next_handle_++;
     clients_.emplace(h, req);
-    service_->handle_client(h, std::get<kv::Operation>(std::move(op)));
+    try {
+      service_->handle_client(h, std::get<kv::Operation>(std::move(op)));
+    } catch (...) {
+      // The node API answers 13 for this; forget the handle so the client never gets a
+      // second answer. (Broken core invariants never get here: they fail-stop.)
+      clients_.erase(h);
+      throw;
+    }
   }
 
   void on_peer(const Message& m) {

@@ -315,5 +315,25 @@ TEST(Service, RejectedForwardIsNotBouncedBackAtOnce) {
   net.drop = {};
 }
 
+// An entry over raft::Config::max_entry_bytes is refused at once with a definite 12; the
+// service keeps serving.
+TEST(Service, AWriteLargerThanTheEntryLimitGetsError12) {
+  FakeNet net(3);
+  const NodeId l = net.elect();
+  const NodeId f = net.follower_of(l);
+  const std::string huge((1 << 20) + 1, 'x');  // the default limit is 1 MiB
+  net.service(f).handle_client(1, Operation::write(1, huge));
+  net.service(l).handle_client(2, Operation::cas(1, 0, huge));
+  ASSERT_TRUE(net.answers(f).contains(1));
+  EXPECT_EQ(net.answers(f)[1].code, ErrorCode::kMalformedRequest);
+  ASSERT_TRUE(net.answers(l).contains(2));
+  EXPECT_EQ(net.answers(l)[2].code, ErrorCode::kMalformedRequest);
+  net.service(f).handle_client(3, Operation::write(1, 7));
+  net.deliver_all();
+  net.tick();
+  ASSERT_TRUE(net.answers(f).contains(3));
+  EXPECT_TRUE(net.answers(f)[3].ok);
+}
+
 }  // namespace
 }  // namespace kv

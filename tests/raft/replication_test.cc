@@ -246,6 +246,21 @@ TEST(Replication, HeartbeatAnswerReprobesAFollowerInProbe) {
   EXPECT_EQ(c.node(NodeId{1}).progress(NodeId{2})->state(), ProgressState::kReplicate);
 }
 
+TEST(Replication, ProposalOverTheEntryLimitIsRefused) {
+  Cluster c(3, 4, [](Config& cfg) {
+    manual(cfg);
+    cfg.max_entry_bytes = 100;
+  });
+  c.elect(NodeId{1});
+  const Index last = c.node(NodeId{1}).log().last_index();
+  const auto r = c.propose(NodeId{1}, std::string(101, 'x'));
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().too_large);
+  EXPECT_NE(r.error().message().find("larger than the limit"), std::string::npos);
+  EXPECT_EQ(c.node(NodeId{1}).log().last_index(), last);
+  EXPECT_TRUE(c.propose(NodeId{1}, std::string(100, 'x')));
+}
+
 // Fast backtracking: a follower with a long divergent log of few terms is repaired in a
 // number of round trips that depends on the number of terms, not of entries.
 TEST(Replication, ConflictHintSkipsWholeTermsWhenBacktracking_5_3) {
