@@ -261,6 +261,36 @@ TEST(Replication, ProposalOverTheEntryLimitIsRefused) {
   EXPECT_TRUE(c.propose(NodeId{1}, std::string(100, 'x')));
 }
 
+// A follower that lost acknowledged entries (restarted without its storage, as raft-kv
+// under Maelstrom's kill without a data directory) rejects the probe at its own match
+// index. The leader used to re-send the same probe at once, forever: under the workbench's
+// kill nemesis, hundreds of server messages per operation. Now it waits for a heartbeat.
+TEST(Replication, ProbeRejectedAtMatchIsNotResentAtOnce) {
+  Progress pr(Index{10}, 8);
+  pr.maybe_update(Index{5});
+  pr.become_probe();
+  ASSERT_EQ(pr.next(), Index{6});
+  pr.on_sent(Index{5}, 0);
+  EXPECT_FALSE(pr.maybe_decrease_to(Index{5}, Index{0}));
+  EXPECT_TRUE(pr.is_paused()) << "the same probe would go out again at network speed";
+  pr.on_heartbeat_response();
+  EXPECT_FALSE(pr.is_paused()) << "a heartbeat answer allows the next try";
+}
+
+TEST(Replication, AFollowerThatLostItsLogCausesNoMessageStorm) {
+  Cluster c(3, 4, manual);
+  c.elect(NodeId{1});
+  for (int i = 0; i < 5; ++i) c.propose(NodeId{1}, "p" + std::to_string(i));
+  c.deliver_all();
+  c.crash(NodeId{3});
+  c.state(NodeId{3}).storage = std::make_unique<MemoryStorage>();  // amnesia
+  c.restart(NodeId{3});
+  c.tick(NodeId{1});  // a heartbeat makes node 3 a follower again
+  c.deliver_all();
+  c.propose(NodeId{1}, "next");  // its rejection sends the leader back to probing
+  EXPECT_LT(c.deliver_all(), 50u) << "the leader and the follower ping-pong probes";
+}
+
 // Fast backtracking: a follower with a long divergent log of few terms is repaired in a
 // number of round trips that depends on the number of terms, not of entries.
 TEST(Replication, ConflictHintSkipsWholeTermsWhenBacktracking_5_3) {
