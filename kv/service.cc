@@ -114,7 +114,11 @@ void Service::handle_rejection(raft::NodeId from, const ForwardRejected& rej) {
 
 void Service::route_read(std::uint64_t seq, Request& r) {
   if (raft_.read_index(std::to_string(seq))) {
-    r.retry_at = now_ + static_cast<std::uint64_t>(config_.read_retry_ticks);
+    // Backing off (1, 2, 4, 8, 16 times read_retry_ticks): a read the leader granted but
+    // this node cannot serve yet (it is far behind) would otherwise ask again every few
+    // ticks, each time costing the leader a heartbeat round.
+    const int shift = std::min(r.read_tries++, 4);
+    r.retry_at = now_ + (static_cast<std::uint64_t>(config_.read_retry_ticks) << shift);
     return;
   }
   wait_for_leader(seq, r);

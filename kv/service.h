@@ -73,7 +73,7 @@ struct ServiceConfig {
   /// reads then fail with 11, writes get the indefinite 0.
   int request_timeout_ticks = 200;
   /// A read not served within this many ticks asks for a read index again (the request
-  /// or the answer may have been lost).
+  /// or the answer may have been lost); the wait doubles with each try, up to 16 times this.
   int read_retry_ticks = 5;
   /// A write or cas not applied within this many ticks of being handed to a leader is
   /// handed again (the forward or the entry may have been lost). Safe: (origin, seq)
@@ -111,6 +111,7 @@ class Service {
     // the node that rejected it while a different leader is suggested.
     std::uint64_t forward_not_before = 0;
     int rejections = 0;
+    int read_tries = 0;  // reads: read indexes asked for so far
     raft::NodeId rejected_by;
     raft::NodeId suggested_leader;
   };

@@ -335,5 +335,32 @@ TEST(Service, AWriteLargerThanTheEntryLimitGetsError12) {
   EXPECT_TRUE(net.answers(f)[3].ok);
 }
 
+// A read that cannot be served (here: every read-index request is lost) asks again with a
+// doubling wait. It used to ask every read_retry_ticks (5) until its timeout, each ask
+// costing the leader a heartbeat round: most of the server messages under the kill nemesis,
+// where a restarted follower that lost its log could never serve a read.
+TEST(Service, UnservedReadRetriesBackOff) {
+  FakeNet net(3);
+  const NodeId l = net.elect();
+  const NodeId f = net.follower_of(l);
+  std::size_t asks = 0;
+  net.drop = [&](NodeId from, NodeId, const PeerMessage& m) {
+    const auto* rm = std::get_if<raft::Message>(&m);
+    if (from != f || rm == nullptr || !std::holds_alternative<raft::ReadIndexRequest>(rm->body)) {
+      return false;
+    }
+    ++asks;
+    return true;
+  };
+  net.service(f).handle_client(1, Operation::read(1));
+  net.deliver_all();
+  net.tick(59);  // the request timeout is 60 ticks
+  EXPECT_LE(asks, 5u) << "asked at 0, 5, 15, 35 (+ at most one more), not every 5 ticks";
+  EXPECT_GE(asks, 3u) << "it does keep asking";
+  net.tick(2);
+  ASSERT_TRUE(net.answers(f).contains(1));
+  EXPECT_EQ(net.answers(f)[1].code, ErrorCode::kTemporarilyUnavailable);
+}
+
 }  // namespace
 }  // namespace kv
