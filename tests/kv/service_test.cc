@@ -362,5 +362,43 @@ TEST(Service, UnservedReadRetriesBackOff) {
   EXPECT_EQ(net.answers(f)[1].code, ErrorCode::kTemporarilyUnavailable);
 }
 
+// A broken invariant in the core stops the node; nothing in the service catches it and
+// carries on (core invariant breaches used to throw std::logic_error, which the node API
+// answered with 13 while the node kept voting and acknowledging). Here the storage claims a
+// commit index beyond the entries it holds: it lost acknowledged writes.
+TEST(ServiceDeathTest, StorageThatLostCommittedEntriesStopsTheNode) {
+  raft::MemoryStorage storage;
+  storage.append({raft::Entry{raft::Term{1}, raft::Index{1}, raft::EntryType::kNoop, ""}});
+  storage.set_hard_state(raft::HardState{raft::Term{1}, NodeId{1}, raft::Index{5}});
+  NodeHost host;
+  ServiceConfig cfg;
+  cfg.raft.id = NodeId{1};
+  cfg.raft.voters = {NodeId{1}, NodeId{2}, NodeId{3}};
+  EXPECT_DEATH(Service(cfg, storage, host), "fail-stop: raft: stored commit index 5 is beyond");
+}
+
+// Messages cannot make a follower contradict its committed entries: an append starting
+// below the commit index is answered as stale, so the fail-stop in maybe_append is a last
+// line of defence, not something a peer can trigger by reordering.
+TEST(Service, AStaleConflictingAppendBelowTheCommitIndexIsHarmless) {
+  FakeNet net(3);
+  const NodeId l = net.elect();
+  const NodeId f = net.follower_of(l);
+  net.service(l).handle_client(1, Operation::write(1, 5));
+  net.deliver_all();
+  net.tick(2);
+  const raft::Index committed = net.service(f).raft().log().committed();
+  ASSERT_GE(committed.value(), 2u);
+  const raft::Term term = net.service(f).raft().term();
+  net.service(f).handle_peer(
+      l, raft::Message{l, f, term,
+                       raft::AppendRequest{raft::Index{0}, raft::Term{0},
+                                           {raft::Entry{raft::Term{term.value() + 1}, raft::Index{1},
+                                                        raft::EntryType::kNoop, ""}},
+                                           raft::Index{0}}});
+  EXPECT_EQ(net.service(f).raft().log().committed(), committed);
+  EXPECT_EQ(net.service(f).raft().log().term_or_zero(raft::Index{1}), raft::Term{1});
+}
+
 }  // namespace
 }  // namespace kv
