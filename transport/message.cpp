@@ -112,7 +112,9 @@ std::variant<Message, ParseFailure> parse_message(std::string_view line, std::si
   json doc;
   try {
     doc = json::parse(line);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // parse_error, and also out_of_range for a number beyond a double's range (found by
+    // fuzzing: "1e999999" escaped the event loop and terminated the node).
     return ParseFailure{std::string("not valid JSON: ") + e.what(), {}};
   }
   if (auto problem = envelope_problem(doc)) return ParseFailure{std::move(*problem), {}};

@@ -338,6 +338,21 @@ TEST(NodeInput, EmptySourceOrDestinationIsSkippedAndTheNodeKeepsServing) {
   EXPECT_EQ(h.take_one()["body"]["echo"], "still here");
 }
 
+// Found by fuzz_node_line: nlohmann::json throws out_of_range, not parse_error, for a
+// number too large for a double; it escaped the event loop and terminated the node.
+TEST(NodeInput, NumberOutOfRangeIsSkippedAndTheNodeKeepsServing) {
+  NodeHarness h;
+  h.node.handle("echo", [&](const Message& m) {
+    h.node.reply(m, {{"type", "echo_ok"}, {"echo", m.at("echo")}});
+  });
+  h.init();
+  h.node.receive_line(R"({"src":"c1","dest":"n1","body":{"type":"echo","msg_id":4,"echo":1e999999}})");
+  EXPECT_TRUE(h.raw().empty());
+  EXPECT_EQ(h.node.stats().bad_lines, 1u);
+  h.deliver("c1", {{"type", "echo"}, {"msg_id", 5}, {"echo", "still here"}});
+  EXPECT_EQ(h.take_one()["body"]["echo"], "still here");
+}
+
 TEST(JsonNesting, ScanCountsOnlyStructure) {
   EXPECT_FALSE(json_nesting_exceeds("[[1]]", 2));
   EXPECT_TRUE(json_nesting_exceeds("[[[1]]]", 2));
