@@ -1,7 +1,9 @@
 #include "raft/log.h"
 
 #include <algorithm>
-#include <stdexcept>
+#include <string>
+
+#include "raft/fail_stop.h"
 
 namespace raft {
 
@@ -48,7 +50,9 @@ std::optional<Index> RaftLog::maybe_append(Index prev_index, Term prev_term,
     // Log Matching (§5.3) makes everything up to prev_index equal to the leader's; a
     // committed entry can never conflict, or State Machine Safety is already broken.
     if (*conflict <= committed_) {
-      throw std::logic_error("RaftLog::maybe_append: conflict at a committed index");
+      fail_stop("RaftLog::maybe_append: an append conflicts with committed entry " +
+                std::to_string(conflict->value()) + " (commit index " +
+                std::to_string(committed_.value()) + ")");
     }
     const std::size_t skip = *conflict - prev_index.next();
     unstable_.truncate_and_append(
@@ -61,7 +65,8 @@ std::optional<Index> RaftLog::maybe_append(Index prev_index, Term prev_term,
 Index RaftLog::append(const std::vector<Entry>& entries) {
   if (entries.empty()) return last_index();
   if (entries.front().index != last_index().next()) {
-    throw std::logic_error("RaftLog::append: entries do not follow the last index");
+    fail_stop("RaftLog::append: entries start at " + std::to_string(entries.front().index.value()) +
+              ", not right after the last index " + std::to_string(last_index().value()));
   }
   unstable_.truncate_and_append(entries);
   return last_index();
@@ -110,7 +115,8 @@ ConflictHint RaftLog::find_conflict_by_term(Index i, Term t) const {
 void RaftLog::commit_to(Index i) {
   if (i <= committed_) return;
   if (i > last_index()) {
-    throw std::logic_error("RaftLog::commit_to: commit index beyond the last entry");
+    fail_stop("RaftLog::commit_to: commit index " + std::to_string(i.value()) +
+              " beyond the last entry " + std::to_string(last_index().value()));
   }
   committed_ = i;
 }

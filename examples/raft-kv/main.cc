@@ -40,6 +40,7 @@ class KvNode final : public kv::Host {
     cfg.incarnation = std::random_device{}();
     cfg.leader_wait_ticks = std::max(1, opt.leader_wait_ms / opt.tick_ms);
     cfg.request_timeout_ticks = std::max(1, opt.request_timeout_ms / opt.tick_ms);
+    cfg.write_retry_ticks = cfg.raft.election_tick;  // by then a lost leader is replaced
     storage_ = open_storage(opt, node.id());
     service_ = std::make_unique<kv::Service>(cfg, *storage_, *this);
   }
@@ -51,7 +52,14 @@ class KvNode final : public kv::Host {
     }
     const kv::ClientHandle h = next_handle_++;
     clients_.emplace(h, req);
-    service_->handle_client(h, std::get<kv::Operation>(std::move(op)));
+    try {
+      service_->handle_client(h, std::get<kv::Operation>(std::move(op)));
+    } catch (...) {
+      // The node API answers 13 for this; forget the handle so the client never gets a
+      // second answer. (Broken core invariants never get here: they fail-stop.)
+      clients_.erase(h);
+      throw;
+    }
   }
 
   void on_peer(const Message& m) {
