@@ -56,6 +56,19 @@ void put_value(std::string& out, const json& v) {
   }
 }
 
+/// A parser callback that refuses values nested deeper than kMaxValueDepth and notes it.
+/// Entries come from peers: a value 100,000 levels deep would overflow the stack when it
+/// is later copied or written out (nlohmann::json recurses there; its parser does not).
+json::parser_callback_t shallow_only(bool& too_deep) {
+  return [&too_deep](int depth, json::parse_event_t event, json&) {
+    const bool opens =
+        event == json::parse_event_t::object_start || event == json::parse_event_t::array_start;
+    if (!opens || static_cast<std::size_t>(depth) < kMaxValueDepth) return true;
+    too_deep = true;
+    return false;
+  };
+}
+
 /// Reads from a byte string; any read past the end or malformed field makes it fail
 /// (and every later read fail too), so decoding checks once at the end.
 class Reader {
@@ -100,9 +113,11 @@ class Reader {
       case kJsonText: {
         const std::uint64_t len = varint();
         if (!ok_ || len > in_.size() - pos_) break;
-        json j = json::parse(in_.substr(pos_, len), nullptr, /*allow_exceptions=*/false);
+        bool too_deep = false;
+        json j = json::parse(in_.substr(pos_, len), shallow_only(too_deep),
+                             /*allow_exceptions=*/false);
         pos_ += len;
-        if (j.is_discarded()) break;
+        if (j.is_discarded() || too_deep) break;
         return j;
       }
       default:

@@ -20,6 +20,10 @@ struct Command {
   Operation op;
 };
 
+/// Deepest nesting of arrays/objects in a command's key or values; decode_command refuses
+/// deeper ones. (Client input is already limited to 100 levels per line by the transport.)
+inline constexpr std::size_t kMaxValueDepth = 100;
+
 /// A compact binary form (format in command.cc): integers, Maelstrom's keys and values, as
 /// varints; any other JSON value as its text.
 std::string encode_command(const Command& c);

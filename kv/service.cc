@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "raft/fail_stop.h"
@@ -30,8 +31,20 @@ Service::Service(ServiceConfig config, raft::LogStorage& storage, Host& host)
 
 void Service::handle_client(ClientHandle client, Operation op) {
   const std::uint64_t seq = next_seq_++;
-  requests_.emplace(seq, Request{client, std::move(op),
-                                 now_ + static_cast<std::uint64_t>(config_.request_timeout_ticks)});
+  if (!is_read(op) &&
+      encode_command(Command{raft_.id(), seq, op}).size() > config_.raft.max_entry_bytes) {
+    // Definite: refused before any leader saw it. (The core would refuse the entry too.)
+    host_.respond(client, Result::error(ErrorCode::kMalformedRequest,
+                                        "the operation is larger than the entry limit of " +
+                                            std::to_string(config_.raft.max_entry_bytes) +
+                                            " bytes"));
+    return;
+  }
+  Request r;
+  r.client = client;
+  r.op = std::move(op);
+  r.deadline = now_ + static_cast<std::uint64_t>(config_.request_timeout_ticks);
+  requests_.emplace(seq, std::move(r));
   route(seq);
   process_ready();
 }
@@ -42,11 +55,8 @@ void Service::handle_peer(raft::NodeId from, const PeerMessage& message) {
   } else if (const auto* f = std::get_if<ForwardRequest>(&message)) {
     handle_forward(*f);
   } else if (const auto* rej = std::get_if<ForwardRejected>(&message)) {
-    // Not proposed by that node: wait for (or go to) the leader we know now.
-    auto it = requests_.find(rej->seq);
-    if (it != requests_.end() && !it->second.waiting) wait_for_leader(rej->seq, it->second);
+    handle_rejection(from, *rej);
   }
-  (void)from;
   process_ready();
   route_waiting();
 }
@@ -71,22 +81,56 @@ void Service::route(std::uint64_t seq) {
 
 void Service::route_write(std::uint64_t seq, Request& r) {
   const Command cmd{raft_.id(), seq, r.op};
+  r.retry_at = now_ + static_cast<std::uint64_t>(config_.write_retry_ticks);
   if (raft_.is_leader()) {
-    if (raft_.propose(encode_command(cmd))) {
+    if (const auto p = raft_.propose(encode_command(cmd))) {
+      proposals_[p->index.value()] = {p->term, seq};
       r.handed_to_leader = true;
       return;
     }
-  } else if (!raft_.leader().is_none()) {
-    host_.send(raft_.leader(), ForwardRequest{raft_.id(), seq, r.op});
+  } else if (const raft::NodeId to = forward_target(r); !to.is_none() && now_ >= r.forward_not_before) {
+    host_.send(to, ForwardRequest{raft_.id(), seq, r.op});
     r.handed_to_leader = true;
     return;
   }
   wait_for_leader(seq, r);
 }
 
+// Where a follower forwards: the leader it knows -- unless that node has just rejected
+// this request and the rejection named someone else, whose view is then the fresher one.
+raft::NodeId Service::forward_target(const Request& r) const {
+  const raft::NodeId known = raft_.leader();
+  if (known == r.rejected_by && !r.suggested_leader.is_none() &&
+      r.suggested_leader != r.rejected_by && r.suggested_leader != raft_.id()) {
+    return r.suggested_leader;
+  }
+  return known;
+}
+
+// The node we forwarded to does not lead. Forwarding again at once, to the leader we still
+// believe in, bounced writes at network speed for up to an election timeout; instead the
+// request waits, backing off 1, 2, 4, ... ticks per rejection, and goes to the rejecting
+// node's suggestion if it names another node.
+void Service::handle_rejection(raft::NodeId from, const ForwardRejected& rej) {
+  auto it = requests_.find(rej.seq);
+  if (it == requests_.end()) return;
+  Request& r = it->second;
+  r.rejected_by = from;
+  r.suggested_leader = rej.leader;
+  const int shift = std::min(r.rejections++, 16);
+  const auto backoff = std::min<std::uint64_t>(std::uint64_t{1} << shift,
+                                               static_cast<std::uint64_t>(config_.max_forward_backoff_ticks));
+  r.forward_not_before = now_ + std::max<std::uint64_t>(backoff, 1);
+  wait_for_leader(rej.seq, r);
+}
+
 void Service::route_read(std::uint64_t seq, Request& r) {
   if (raft_.read_index(std::to_string(seq))) {
-    r.retry_at = now_ + static_cast<std::uint64_t>(config_.read_retry_ticks);
+    // Backing off (1, 2, 4, 8, 16 times read_retry_ticks): a read the leader granted but
+    // this node cannot serve yet (it is far behind) would otherwise ask again every few
+    // ticks, each time costing the leader a heartbeat round.
+    const int shift = std::min(r.read_tries++, 4);
+    r.retry_at = now_ + (static_cast<std::uint64_t>(config_.read_retry_ticks) << shift);
     return;
   }
   wait_for_leader(seq, r);
@@ -106,6 +150,10 @@ void Service::route_waiting() {
   for (std::uint64_t seq : seqs) {
     auto it = requests_.find(seq);
     if (it == requests_.end()) continue;
+    if (now_ < it->second.forward_not_before) {  // backing off after a rejection
+      waiting_.push_back(seq);
+      continue;
+    }
     it->second.waiting = false;
     route(seq);
   }
@@ -185,8 +233,19 @@ void Service::maybe_compact() {
   next_compaction_ = raft::Snapshot{raft_.snapshot_meta(), raft::Bytes(state_.snapshot())};
 }
 
+void Service::note_lost_proposal(const raft::Entry& e) {
+  auto p = proposals_.find(e.index.value());
+  if (p == proposals_.end()) return;
+  const auto [term, seq] = p->second;
+  proposals_.erase(p);
+  if (term == e.term) return;  // ours committed; apply() answers it
+  auto it = requests_.find(seq);
+  if (it != requests_.end()) it->second.retry_at = now_;  // handed over again next tick
+}
+
 void Service::apply(const raft::Entry& e) {
   host_.applied(e, raft_.term());
+  note_lost_proposal(e);
   if (e.type != raft::EntryType::kNormal) return;
   const std::optional<Command> cmd = decode_command(e.data.view());
   if (!cmd) {
@@ -227,11 +286,22 @@ void Service::expire_requests() {
       // Never reached any leader: it surely did not happen.
       done.emplace_back(seq, Result::error(ErrorCode::kTemporarilyUnavailable,
                                            "no leader is known; try again"));
-    } else if (is_read(r.op) && !r.waiting && now_ >= r.retry_at) {
-      route_read(seq, r);
+    } else if (!r.waiting && now_ >= r.retry_at) {
+      retry_due(seq, r);
     }
   }
   for (auto& [seq, result] : done) finish(seq, result);
+}
+
+// A read asks for a read index again; a write that reached a leader but was not seen
+// applied is handed over again -- the forward or the entry may have been lost, and
+// (origin, seq) makes a second copy harmless.
+void Service::retry_due(std::uint64_t seq, Request& r) {
+  if (is_read(r.op)) {
+    route_read(seq, r);
+  } else if (r.handed_to_leader) {
+    route_write(seq, r);
+  }
 }
 
 std::uint64_t Service::seq_for_context(const std::string& context) const {

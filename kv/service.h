@@ -82,7 +82,7 @@ struct ServiceConfig {
   /// reads then fail with 11, writes get the indefinite 0.
   int request_timeout_ticks = 200;
   /// A read not served within this many ticks asks for a read index again (the request
-  /// or the answer may have been lost).
+  /// or the answer may have been lost); the wait doubles with each try, up to 16 times this.
   int read_retry_ticks = 5;
   /// Log compaction (§7): every this many applied entries, snapshot the state machine,
   /// and compact the storage with the snapshot taken the time before -- so the log keeps
@@ -92,6 +92,14 @@ struct ServiceConfig {
   /// Request numbers remembered per node for deduplication (kv::Dedup). Must be equal on
   /// every node: it decides which late duplicates are dropped.
   std::size_t dedup_window = Dedup::kDefaultWindow;
+  /// A write or cas not applied within this many ticks of being handed to a leader is
+  /// handed again (the forward or the entry may have been lost). Safe: (origin, seq)
+  /// makes a command that lands twice apply once. About an election timeout: by then a
+  /// lost leader has been replaced.
+  int write_retry_ticks = 20;
+  /// After a forward is rejected, the request waits 1, 2, 4, ... up to this many ticks
+  /// before it is forwarded again, so stale leader views cannot bounce it at network speed.
+  int max_forward_backoff_ticks = 16;
 };
 
 class Service {
@@ -111,13 +119,20 @@ class Service {
 
  private:
   struct Request {
-    ClientHandle client;
+    ClientHandle client = 0;
     Operation op;
-    std::uint64_t deadline;         // tick at which we stop tracking it
+    std::uint64_t deadline = 0;     // tick at which we stop tracking it
     std::uint64_t wait_until = 0;   // while no leader: tick at which it fails with 11
-    std::uint64_t retry_at = 0;     // reads: tick at which to ask again
+    std::uint64_t retry_at = 0;     // tick at which to ask (reads) or hand over (writes) again
     bool handed_to_leader = false;  // writes: proposed or forwarded at least once
     bool waiting = false;           // queued until a leader is known
+    // Writes whose forward was rejected: not forwarded again before this tick, nor to
+    // the node that rejected it while a different leader is suggested.
+    std::uint64_t forward_not_before = 0;
+    int rejections = 0;
+    int read_tries = 0;  // reads: read indexes asked for so far
+    raft::NodeId rejected_by;
+    raft::NodeId suggested_leader;
   };
 
   void route(std::uint64_t seq);
@@ -126,6 +141,10 @@ class Service {
   void wait_for_leader(std::uint64_t seq, Request& r);
   void route_waiting();
   void handle_forward(const ForwardRequest& f);
+  void handle_rejection(raft::NodeId from, const ForwardRejected& rej);
+  [[nodiscard]] raft::NodeId forward_target(const Request& r) const;
+  void retry_due(std::uint64_t seq, Request& r);
+  void note_lost_proposal(const raft::Entry& e);
   void process_ready();
   void apply(const raft::Entry& e);
   void restore(const raft::Snapshot& snap);
@@ -149,6 +168,10 @@ class Service {
   std::uint64_t next_seq_;
   std::map<std::uint64_t, Request> requests_;  // by seq, writes and reads
   std::deque<std::uint64_t> waiting_;          // seqs waiting for a leader
+  /// Our own proposals by log index, with the term they were proposed in: a different
+  /// entry committed at that index means the proposal was lost (overwritten after a
+  /// leader change, §5.3), and the write is handed over again at once.
+  std::map<std::uint64_t, std::pair<raft::Term, std::uint64_t>> proposals_;
   // Commands applied so far, by (origin, seq), live in the state machine (Dedup): they
   // are part of its snapshot, bounded, and identical on every replica.
 };

@@ -20,6 +20,9 @@ template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
 };
+// C++20 deduces this for aggregates; clang 14 (the fuzzing build) still needs the guide.
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
 
 const std::vector<std::string> kPeerTypes = {
     "raft_vote",      "raft_vote_ok",      "raft_append",     "raft_append_ok",

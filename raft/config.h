@@ -41,6 +41,11 @@ struct Config {
   /// AppendEntries may be in flight to one follower in Replicate state.
   std::size_t max_entries_per_msg = 1024;
   std::size_t max_bytes_per_msg = 1 << 20;
+  /// The largest entry payload propose() accepts (larger ones are refused, see
+  /// NotLeader::too_large). No more than max_bytes_per_msg by default, so every entry fits
+  /// in one AppendEntries of the usual size; a single larger entry would still be sent
+  /// alone in one message.
+  std::size_t max_entry_bytes = 1 << 20;
   std::size_t max_inflight_msgs = 256;
   /// InstallSnapshot (§7) sends a snapshot in chunks of at most this many bytes, one at a
   /// time: bounded messages (a line-based transport keeps reasonable lines) and a transfer

@@ -1,7 +1,9 @@
 #include "raft/log.h"
 
 #include <algorithm>
-#include <stdexcept>
+#include <string>
+
+#include "raft/fail_stop.h"
 
 namespace raft {
 
@@ -23,7 +25,8 @@ void RaftLog::restore(Snapshot snap) {
   if (i <= committed_) {
     // A snapshot never moves commit back (the caller checks; State Machine Safety
     // depends on it): reaching here is a bug in the core.
-    throw std::logic_error("RaftLog::restore: snapshot at or below the commit index");
+    fail_stop("RaftLog::restore: snapshot at " + std::to_string(i.value()) +
+              " is at or below the commit index " + std::to_string(committed_.value()));
   }
   committed_ = i;
   applied_ = i;
@@ -98,7 +101,9 @@ std::optional<Index> RaftLog::maybe_append(Index prev_index, Term prev_term,
     // Log Matching (§5.3) makes everything up to prev_index equal to the leader's; a
     // committed entry can never conflict, or State Machine Safety is already broken.
     if (*conflict <= committed_) {
-      throw std::logic_error("RaftLog::maybe_append: conflict at a committed index");
+      fail_stop("RaftLog::maybe_append: an append conflicts with committed entry " +
+                std::to_string(conflict->value()) + " (commit index " +
+                std::to_string(committed_.value()) + ")");
     }
     const std::size_t skip = *conflict - prev_index.next();
     unstable_.truncate_and_append(
@@ -111,7 +116,8 @@ std::optional<Index> RaftLog::maybe_append(Index prev_index, Term prev_term,
 Index RaftLog::append(const std::vector<Entry>& entries) {
   if (entries.empty()) return last_index();
   if (entries.front().index != last_index().next()) {
-    throw std::logic_error("RaftLog::append: entries do not follow the last index");
+    fail_stop("RaftLog::append: entries start at " + std::to_string(entries.front().index.value()) +
+              ", not right after the last index " + std::to_string(last_index().value()));
   }
   unstable_.truncate_and_append(entries);
   return last_index();
@@ -160,7 +166,8 @@ ConflictHint RaftLog::find_conflict_by_term(Index i, Term t) const {
 void RaftLog::commit_to(Index i) {
   if (i <= committed_) return;
   if (i > last_index()) {
-    throw std::logic_error("RaftLog::commit_to: commit index beyond the last entry");
+    fail_stop("RaftLog::commit_to: commit index " + std::to_string(i.value()) +
+              " beyond the last entry " + std::to_string(last_index().value()));
   }
   committed_ = i;
 }

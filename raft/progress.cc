@@ -88,7 +88,13 @@ bool Progress::maybe_decrease_to(Index rejected, Index hint_next_probe) {
   }
   // In Probe we sent exactly prev_log_index = next-1; any other rejection is stale.
   if (next_.prev() != rejected) return false;
-  next_ = std::max(std::min(rejected, hint_next_probe.next()), match_.next());
+  const Index next = std::max(std::min(rejected, hint_next_probe.next()), match_.next());
+  // A follower rejecting the entry at its own match index has lost entries it acknowledged
+  // (only a node that restarts without its storage does that). Probing again at once
+  // would send the very same probe, rejected the very same way, at network speed; the
+  // next heartbeat answer retries it instead.
+  if (next == next_) return false;
+  next_ = next;
   probe_sent_ = false;
   return true;
 }

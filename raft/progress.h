@@ -82,7 +82,8 @@ class Progress {
 
   /// A rejection of prev_log_index `rejected`; `hint_next_probe` is the index the hint
   /// says to probe next. Returns false for a stale rejection (one that does not match our
-  /// current probe), which must be ignored.
+  /// current probe), which must be ignored, and for one that cannot move `next` (the
+  /// follower lost acknowledged entries): that probe is retried on a heartbeat answer.
   bool maybe_decrease_to(Index rejected, Index hint_next_probe);
 
   /// A heartbeat reply proves the follower is reachable: allow the next probe, and in

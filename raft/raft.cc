@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "raft/fail_stop.h"
 #include "raft/planted_bugs_compiled.h"
 
 namespace raft {
@@ -39,6 +40,9 @@ template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
 };
+// C++20 deduces this for aggregates; clang 14 (the fuzzing build) still needs the guide.
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
 
 }  // namespace
 
@@ -69,6 +73,7 @@ const char* message_type_name(const MessageBody& body) {
 }
 
 std::string NotLeader::message() const {
+  if (too_large) return "the entry is larger than the limit (Config::max_entry_bytes)";
   if (leader.is_none()) return "not the leader; no leader is known";
   return "not the leader; the leader is node " + std::to_string(leader.value());
 }
@@ -89,10 +94,22 @@ Raft::Raft(Config config, const Storage& storage)
   if (config_.heartbeat_tick <= 0 || config_.election_tick <= config_.heartbeat_tick) {
     throw std::invalid_argument("raft::Config: need 0 < heartbeat_tick < election_tick");
   }
-  if (config_.max_inflight_msgs == 0 || config_.max_entries_per_msg == 0) {
+  if (config_.max_inflight_msgs == 0 || config_.max_entries_per_msg == 0 ||
+      config_.max_entry_bytes == 0) {
     throw std::invalid_argument("raft::Config: flow-control limits must be positive");
   }
+  if (!voters_.contains(config_.id)) {
+    throw std::invalid_argument("raft::Config: id " + std::to_string(config_.id.value()) +
+                                " is not among the voters");
+  }
   const HardState hs = storage.hard_state();
+  if (hs.commit > storage.last_index()) {
+    // The storage claims entries committed that it does not hold: it lost writes it had
+    // acknowledged. Nothing it says can be trusted (etcd-raft panics here too).
+    fail_stop("raft: stored commit index " + std::to_string(hs.commit.value()) +
+              " is beyond the stored log's last index " +
+              std::to_string(storage.last_index().value()));
+  }
   term_ = hs.term;
   vote_ = hs.vote;
   prev_hard_ = hs;
@@ -135,6 +152,7 @@ void Raft::tick() {
 
 Expected<Proposal, NotLeader> Raft::propose(std::string data) {
   if (!leader_state()) return Unexpected{NotLeader{leader_}};
+  if (data.size() > config_.max_entry_bytes) return Unexpected{NotLeader{leader_, true}};
   const Index index = log_.append({Entry{term_, log_.last_index().next(), EntryType::kNormal,
                                          std::move(data)}});
   broadcast_pending_ = true;
@@ -282,7 +300,11 @@ Ready Raft::ready() {
   if (log_.applied() < log_.first_index().prev()) {
     // Entries committed but not applied were compacted away: only the planted
     // compact_uncommitted bug gets here (the embedder compacts at the applied index).
-    if (!kPlantedBugsCompiled) throw std::logic_error("Raft: unapplied entries were compacted");
+    if (!kPlantedBugsCompiled) {
+      fail_stop("raft: entries up to " + std::to_string(log_.first_index().prev().value()) +
+                " were compacted before being applied (applied " +
+                std::to_string(log_.applied().value()) + ")");
+    }
     log_.planted_skip_applied_to(log_.first_index().prev());
   }
   rd.committed_entries = log_.take_committed_entries();

@@ -87,8 +87,10 @@ struct Proposal {
 };
 
 /// Why the core refused a request. `leader` is the leader this node knows, if any.
+/// `too_large`: this node leads, but the proposed entry is over Config::max_entry_bytes.
 struct NotLeader {
   NodeId leader = kNoNode;
+  bool too_large = false;
   [[nodiscard]] std::string message() const;
 };
 

@@ -154,13 +154,17 @@ void Raft::handle_append_response(Leader& leader, const Message& m) {
     return;
   }
   pr.reported_behind = false;
-  if (pr.maybe_update(resp.index)) {
-    // An append landed past the snapshot being sent: the follower no longer needs it.
-    if (pr.state() == ProgressState::kSnapshot && pr.match() >= pr.pending_snapshot()) {
-      pr.become_probe();
-    }
+  // A probe answered for exactly `match` proves the follower caught up too (etcd raft.go,
+  // MsgAppResp); without it the follower would stay in Probe until the next proposal.
+  const bool caught_up_probe = pr.state() == ProgressState::kProbe && pr.match() == resp.index;
+  const bool advanced = pr.maybe_update(resp.index);
+  // An append landed past the snapshot being sent: the follower no longer needs it.
+  if (advanced && pr.state() == ProgressState::kSnapshot && pr.match() >= pr.pending_snapshot()) {
+    pr.become_probe();
+  }
+  if (advanced || caught_up_probe) {
     if (pr.state() == ProgressState::kProbe) pr.become_replicate();
-    if (maybe_commit(leader)) broadcast_pending_ = true;
+    if (advanced && maybe_commit(leader)) broadcast_pending_ = true;
   }
   while (maybe_send_append(leader, m.from, false)) {
   }
@@ -172,7 +176,11 @@ void Raft::handle_heartbeat_response(Leader& leader, const Message& m) {
   Progress& pr = it->second;
   note_answer(*logger_, id(), m.from, pr);
   pr.on_heartbeat_response();
-  if (pr.match() < log_.last_index()) maybe_send_append(leader, m.from, true);
+  // In Probe, answer with an append even when the follower looks caught up: its answer
+  // is what moves it back to Replicate if the last probe was lost (etcd raft.go).
+  if (pr.match() < log_.last_index() || pr.state() == ProgressState::kProbe) {
+    maybe_send_append(leader, m.from, true);
+  }
 
   const auto& resp = std::get<HeartbeatResponse>(m.body);
   for (PendingRead& read : leader.reads.ack(id(), m.from, resp.read_seq, voters_)) {

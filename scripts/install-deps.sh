@@ -7,6 +7,8 @@ packages=(
   build-essential cmake ninja-build
   nlohmann-json3-dev libspdlog-dev librapidcheck-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # The fuzzing build (tests/fuzz): clang and its runtime libraries, libFuzzer among them.
+  clang libclang-rt-14-dev
 )
 # Extra packages a caller needs on top (e.g. chromium for the report render check).
 packages+=("$@")

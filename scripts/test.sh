@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs every test: once in a release build with warnings as errors, once under
-# AddressSanitizer + UndefinedBehaviorSanitizer. Long soaks (ctest label "soak") are left
-# out; run them with `ctest --test-dir build -L soak`.
+# AddressSanitizer + UndefinedBehaviorSanitizer, then the fuzzers for a short while (clang).
+# Long soaks (ctest label "soak") are left out; run them with `ctest --test-dir build -L soak`
+# (and the long fuzzing runs with `ctest --test-dir build-fuzz -L fuzz_soak`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh chromium
@@ -22,5 +23,20 @@ build_and_test() {
   echo "=== $dir: tested in $((SECONDS - start)) s ==="
 }
 
+# The fuzzers (tests/fuzz): clang + libFuzzer + ASan/UBSan, only their targets built; each
+# runs for RAFTKV_FUZZ_SECONDS (20) from its committed seed corpus (ctest label "fuzz").
+fuzz() {
+  echo "=== build-fuzz: configure and build (clang, libFuzzer) ==="
+  local start=$SECONDS
+  CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_UNITY_BUILD=ON -DRAFTKV_FUZZ=ON >/dev/null
+  cmake --build build-fuzz -j "$jobs" --target fuzzers
+  echo "=== build-fuzz: built in $((SECONDS - start)) s; fuzz ==="
+  start=$SECONDS
+  ctest --test-dir build-fuzz -L '^fuzz$' -j "$jobs" --output-on-failure --timeout 900
+  echo "=== build-fuzz: fuzzed in $((SECONDS - start)) s ==="
+}
+
 build_and_test build -DCMAKE_BUILD_TYPE=Release
 build_and_test build-asan -DCMAKE_BUILD_TYPE=Debug -DRAFTKV_SANITIZE=ON
+fuzz

@@ -16,6 +16,9 @@ std::optional<std::string> envelope_problem(const json& doc) {
     const auto it = doc.find(key);
     if (it == doc.end()) return std::string("envelope has no '") + key + "'";
     if (!it->is_string()) return std::string("envelope '") + key + "' is not a string";
+    // Nobody can be answered at "" (found by fuzzing: the error reply to such a request
+    // threw from send() and terminated the node).
+    if (it->get_ref<const std::string&>().empty()) return std::string("envelope '") + key + "' is empty";
   }
   const auto body = doc.find("body");
   if (body == doc.end()) return "envelope has no 'body'";
@@ -55,19 +58,67 @@ const json& Message::at(std::string_view field) const {
 
 bool Message::has(std::string_view field) const { return body.contains(field); }
 
-std::variant<Message, ParseFailure> parse_message(std::string_view line) {
-  json doc;
-  try {
-    doc = json::parse(line);
-  } catch (const json::parse_error& e) {
-    return ParseFailure{std::string("not valid JSON: ") + e.what()};
+bool json_nesting_exceeds(std::string_view text, std::size_t max_depth) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // the escaped character cannot end the string
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
   }
-  if (auto problem = envelope_problem(doc)) return ParseFailure{std::move(*problem)};
+  return false;
+}
+
+namespace {
+
+Message take_envelope(json& doc) {
   Message msg;
   msg.src = std::move(doc["src"].get_ref<std::string&>());
   msg.dest = std::move(doc["dest"].get_ref<std::string&>());
   msg.body = std::move(doc["body"]);
   return msg;
+}
+
+// A line nested too deep: parse it again keeping only the shallow part (nlohmann's parser
+// is iterative, so this is safe), to find out whom to tell. Nothing deep is ever built.
+ParseFailure too_deep(std::string_view line, std::size_t max_depth) {
+  ParseFailure failure{"nested deeper than " + std::to_string(max_depth) + " levels", {}};
+  const json::parser_callback_t keep_shallow = [max_depth](int depth, json::parse_event_t event,
+                                                           json&) {
+    const bool opens = event == json::parse_event_t::object_start ||
+                       event == json::parse_event_t::array_start;
+    return !opens || static_cast<std::size_t>(depth) < max_depth;
+  };
+  json doc = json::parse(line, keep_shallow, /*allow_exceptions=*/false);
+  if (!doc.is_discarded() && !envelope_problem(doc)) failure.answerable = take_envelope(doc);
+  return failure;
+}
+
+}  // namespace
+
+std::variant<Message, ParseFailure> parse_message(std::string_view line, std::size_t max_depth) {
+  if (json_nesting_exceeds(line, max_depth)) return too_deep(line, max_depth);
+  json doc;
+  try {
+    doc = json::parse(line);
+  } catch (const json::exception& e) {
+    // parse_error, and also out_of_range for a number beyond a double's range (found by
+    // fuzzing: "1e999999" escaped the event loop and terminated the node).
+    return ParseFailure{std::string("not valid JSON: ") + e.what(), {}};
+  }
+  if (auto problem = envelope_problem(doc)) return ParseFailure{std::move(*problem), {}};
+  return take_envelope(doc);
 }
 
 std::string serialize_message(std::string_view src, std::string_view dest, const json& body) {

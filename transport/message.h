@@ -49,17 +49,31 @@ struct Message {
   [[nodiscard]] bool has(std::string_view field) const;
 };
 
-// Why an input line was rejected; it is logged and skipped, never answered (without a
-// well-formed envelope there is nobody to answer).
+// Deepest nesting of arrays and objects accepted in an input line (the envelope and the
+// body count: {"body":{"key":[1]}} is 3 deep). Values this deep are never legitimate
+// Maelstrom traffic, and code that walks JSON recursively (copying, dumping, comparing)
+// would overflow the stack on the 100,000-deep lines a buggy client can send.
+inline constexpr std::size_t kDefaultMaxJsonDepth = 100;
+
+// Why an input line was rejected; it is logged and skipped. `answerable` is set only when
+// the line had a usable envelope but a body nested too deep: the sender gets error 12.
+// (Without a well-formed envelope there is nobody to answer.)
 struct ParseFailure {
   std::string reason;
+  std::optional<Message> answerable;
 };
+
+// Arrays and objects nested deeper than `max_depth` anywhere in `text` (strings skipped)?
+// One linear pass, no recursion, no allocation: safe on any input.
+[[nodiscard]] bool json_nesting_exceeds(std::string_view text, std::size_t max_depth);
 
 // Parses one input line (without its '\n'). Accepts exactly what Maelstrom sends:
 // a JSON object with string src and dest, an object body with a string type, and optional
 // integer msg_id / in_reply_to in the body. Other top-level keys, such as the integer "id"
 // Maelstrom adds to every delivered message, are ignored.
-[[nodiscard]] std::variant<Message, ParseFailure> parse_message(std::string_view line);
+// Lines nested deeper than `max_depth` are refused (see kDefaultMaxJsonDepth).
+[[nodiscard]] std::variant<Message, ParseFailure> parse_message(
+    std::string_view line, std::size_t max_depth = kDefaultMaxJsonDepth);
 
 // The output line for a message, without the trailing '\n'. Never throws on content:
 // invalid UTF-8 in strings is replaced rather than failing mid-output.

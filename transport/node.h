@@ -96,6 +96,9 @@ struct NodeOptions {
   LineSink output;
   // Longer input lines are dropped (and logged), the node keeps serving.
   std::size_t max_line_bytes = kDefaultMaxLineBytes;
+  // Lines nesting arrays/objects deeper than this are refused; a request among them (a
+  // usable envelope with a msg_id) is answered with error 12. See message.h.
+  std::size_t max_json_depth = kDefaultMaxJsonDepth;
   // At most this many non-init messages are held while waiting for init; more are dropped.
   std::size_t max_held_before_init = 10000;
 };

@@ -26,10 +26,15 @@ json init_ok_for(const Message& init) {
 void Node::Impl::on_line(std::string_view line) {
   ++stats.lines;
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;  // blank: ignore
-  auto parsed = parse_message(line);
+  auto parsed = parse_message(line, options.max_json_depth);
   if (auto* failure = std::get_if<ParseFailure>(&parsed)) {
     ++stats.bad_lines;
     spdlog::warn("skipping input line ({}): {}", failure->reason, excerpt(line));
+    if (failure->answerable) {
+      // A definite error: the request was not looked at, so it did not happen.
+      answer_error(*failure->answerable, static_cast<int>(ErrorCode::malformed_request),
+                   "input line " + failure->reason);
+    }
     return;
   }
   spdlog::debug("recv {}", line);

@@ -43,6 +43,7 @@ class KvNode final : public kv::Host {
     cfg.snapshot_entries = static_cast<std::uint64_t>(opt.snapshot_entries);
     // A snapshot chunk is one Maelstrom line: at most 32 KiB of JSON text.
     cfg.raft.max_snapshot_chunk_bytes = 16 << 10;
+    cfg.write_retry_ticks = cfg.raft.election_tick;  // by then a lost leader is replaced
     storage_ = open_storage(opt, node.id());
     service_ = std::make_unique<kv::Service>(cfg, *storage_, *this);
   }
@@ -54,7 +55,14 @@ class KvNode final : public kv::Host {
     }
     const kv::ClientHandle h = next_handle_++;
     clients_.emplace(h, req);
-    service_->handle_client(h, std::get<kv::Operation>(std::move(op)));
+    try {
+      service_->handle_client(h, std::get<kv::Operation>(std::move(op)));
+    } catch (...) {
+      // The node API answers 13 for this; forget the handle so the client never gets a
+      // second answer. (Broken core invariants never get here: they fail-stop.)
+      clients_.erase(h);
+      throw;
+    }
   }
 
   void on_peer(const Message& m) {

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <functional>
+#include <tuple>
 #include <map>
 #include <memory>
 #include <set>
@@ -60,6 +62,7 @@ class FakeNet {
       auto [from, to, m] = std::move(queue_.front());
       queue_.pop_front();
       if (cut_.contains(from) != cut_.contains(to)) continue;
+      if (drop && drop(from, to, m)) continue;
       if (duplicate_forwards && std::holds_alternative<ForwardRequest>(m)) {
         duplicates_.push_back({from, to, m});
       }
@@ -88,6 +91,21 @@ class FakeNet {
       tick();
     }
     return raft::kNoNode;
+  }
+  /// Messages for which this returns true are lost.
+  std::function<bool(NodeId from, NodeId to, const PeerMessage& m)> drop;
+  /// How many queued messages satisfy `pred` (without delivering them).
+  std::size_t count_queued(const std::function<bool(const PeerMessage&)>& pred) const {
+    std::size_t n = 0;
+    for (const auto& q : queue_) n += pred(q.m) ? 1 : 0;
+    return n;
+  }
+  /// Takes the queued messages out without delivering them.
+  std::vector<std::tuple<NodeId, NodeId, PeerMessage>> take_queue() {
+    std::vector<std::tuple<NodeId, NodeId, PeerMessage>> out;
+    for (auto& q : queue_) out.emplace_back(q.from, q.to, std::move(q.m));
+    queue_.clear();
+    return out;
   }
   void isolate(NodeId id) { cut_.insert(id); }
   void heal() { cut_.clear(); }
@@ -285,6 +303,156 @@ TEST(Service, DuplicateOfACommandCoveredByASnapshotStillAppliesOnce) {
   ASSERT_TRUE(net.answers(g).contains(3));
   EXPECT_EQ(net.answers(g)[3].value, 6);
   EXPECT_EQ(net.service(g).state().snapshot(), net.service(l).state().snapshot());
+}
+
+bool is_forward(const PeerMessage& m) { return std::holds_alternative<ForwardRequest>(m); }
+
+// A forward that is lost on the way is handed over again (after write_retry_ticks) rather
+// than waiting out the whole request timeout and ending indefinite.
+TEST(Service, LostForwardIsRetriedAndTheWriteSucceeds) {
+  FakeNet net(3);
+  const NodeId l = net.elect();
+  const NodeId f = net.follower_of(l);
+  int dropped = 0;
+  net.drop = [&](NodeId, NodeId, const PeerMessage& m) { return is_forward(m) && dropped++ == 0; };
+  net.service(f).handle_client(1, Operation::write(3, 4));
+  net.deliver_all();
+  ASSERT_EQ(dropped, 1);
+  net.tick(25);  // write_retry_ticks is 20, the request timeout 60
+  ASSERT_TRUE(net.answers(f).contains(1));
+  EXPECT_TRUE(net.answers(f)[1].ok) << static_cast<int>(net.answers(f)[1].code);
+}
+
+// A leader's proposal overwritten after it lost leadership (§5.3) is proposed again through
+// the new leader as soon as the overwrite commits.
+TEST(Service, OverwrittenProposalIsRetriedThroughTheNewLeader) {
+  FakeNet net(3);
+  const NodeId l = net.elect();
+  net.isolate(l);
+  net.service(l).handle_client(1, Operation::write(5, 1));  // never leaves the old leader
+  const NodeId l2 = net.elect();
+  ASSERT_NE(l2, l);
+  net.service(l2).handle_client(2, Operation::write(6, 1));
+  net.deliver_all();
+  net.tick(2);
+  net.heal();
+  net.tick(8);  // well before write_retry_ticks (20): only the overwrite can trigger it
+  ASSERT_TRUE(net.answers(l).contains(1));
+  EXPECT_TRUE(net.answers(l)[1].ok) << static_cast<int>(net.answers(l)[1].code);
+}
+
+// A rejected forward used to be re-sent at once to the same (stale) leader, in the same
+// call: a message storm at network speed until the follower's view changed.
+TEST(Service, RejectedForwardIsNotBouncedBackAtOnce) {
+  FakeNet net(3);
+  const NodeId l = net.elect();
+  const NodeId f = net.follower_of(l);
+  net.service(f).handle_client(1, Operation::write(1, 2));
+  auto queued = net.take_queue();
+  ASSERT_EQ(queued.size(), 1u);
+  const auto& fwd = std::get<ForwardRequest>(std::get<2>(queued[0]));
+  // As if l had just lost leadership and knew no leader.
+  net.service(f).handle_peer(l, ForwardRejected{fwd.seq, raft::kNoNode});
+  EXPECT_EQ(net.count_queued(is_forward), 0u) << "re-forwarded in the same call";
+  std::size_t forwards = 0;
+  net.drop = [&](NodeId, NodeId to, const PeerMessage& m) {
+    if (!is_forward(m) || to != l) return false;
+    ++forwards;  // every try reaches the stale node, and is rejected again
+    return true;
+  };
+  for (int i = 0; i < 8; ++i) {
+    const std::size_t before = forwards;
+    net.tick();
+    if (forwards > before) net.service(f).handle_peer(l, ForwardRejected{fwd.seq, raft::kNoNode});
+    net.deliver_all();
+  }
+  EXPECT_LE(forwards, 3u) << "backoff 1, 2, 4 ticks: at most 3 tries in 8 ticks";
+  net.drop = {};
+}
+
+// An entry over raft::Config::max_entry_bytes is refused at once with a definite 12; the
+// service keeps serving.
+TEST(Service, AWriteLargerThanTheEntryLimitGetsError12) {
+  FakeNet net(3);
+  const NodeId l = net.elect();
+  const NodeId f = net.follower_of(l);
+  const std::string huge((1 << 20) + 1, 'x');  // the default limit is 1 MiB
+  net.service(f).handle_client(1, Operation::write(1, huge));
+  net.service(l).handle_client(2, Operation::cas(1, 0, huge));
+  ASSERT_TRUE(net.answers(f).contains(1));
+  EXPECT_EQ(net.answers(f)[1].code, ErrorCode::kMalformedRequest);
+  ASSERT_TRUE(net.answers(l).contains(2));
+  EXPECT_EQ(net.answers(l)[2].code, ErrorCode::kMalformedRequest);
+  net.service(f).handle_client(3, Operation::write(1, 7));
+  net.deliver_all();
+  net.tick();
+  ASSERT_TRUE(net.answers(f).contains(3));
+  EXPECT_TRUE(net.answers(f)[3].ok);
+}
+
+// A read that cannot be served (here: every read-index request is lost) asks again with a
+// doubling wait. It used to ask every read_retry_ticks (5) until its timeout, each ask
+// costing the leader a heartbeat round: most of the server messages under the kill nemesis,
+// where a restarted follower that lost its log could never serve a read.
+TEST(Service, UnservedReadRetriesBackOff) {
+  FakeNet net(3);
+  const NodeId l = net.elect();
+  const NodeId f = net.follower_of(l);
+  std::size_t asks = 0;
+  net.drop = [&](NodeId from, NodeId, const PeerMessage& m) {
+    const auto* rm = std::get_if<raft::Message>(&m);
+    if (from != f || rm == nullptr || !std::holds_alternative<raft::ReadIndexRequest>(rm->body)) {
+      return false;
+    }
+    ++asks;
+    return true;
+  };
+  net.service(f).handle_client(1, Operation::read(1));
+  net.deliver_all();
+  net.tick(59);  // the request timeout is 60 ticks
+  EXPECT_LE(asks, 5u) << "asked at 0, 5, 15, 35 (+ at most one more), not every 5 ticks";
+  EXPECT_GE(asks, 3u) << "it does keep asking";
+  net.tick(2);
+  ASSERT_TRUE(net.answers(f).contains(1));
+  EXPECT_EQ(net.answers(f)[1].code, ErrorCode::kTemporarilyUnavailable);
+}
+
+// A broken invariant in the core stops the node; nothing in the service catches it and
+// carries on (core invariant breaches used to throw std::logic_error, which the node API
+// answered with 13 while the node kept voting and acknowledging). Here the storage claims a
+// commit index beyond the entries it holds: it lost acknowledged writes.
+TEST(ServiceDeathTest, StorageThatLostCommittedEntriesStopsTheNode) {
+  raft::MemoryStorage storage;
+  storage.append({raft::Entry{raft::Term{1}, raft::Index{1}, raft::EntryType::kNoop, ""}});
+  storage.set_hard_state(raft::HardState{raft::Term{1}, NodeId{1}, raft::Index{5}});
+  NodeHost host;
+  ServiceConfig cfg;
+  cfg.raft.id = NodeId{1};
+  cfg.raft.voters = {NodeId{1}, NodeId{2}, NodeId{3}};
+  EXPECT_DEATH(Service(cfg, storage, host), "fail-stop: raft: stored commit index 5 is beyond");
+}
+
+// Messages cannot make a follower contradict its committed entries: an append starting
+// below the commit index is answered as stale, so the fail-stop in maybe_append is a last
+// line of defence, not something a peer can trigger by reordering.
+TEST(Service, AStaleConflictingAppendBelowTheCommitIndexIsHarmless) {
+  FakeNet net(3);
+  const NodeId l = net.elect();
+  const NodeId f = net.follower_of(l);
+  net.service(l).handle_client(1, Operation::write(1, 5));
+  net.deliver_all();
+  net.tick(2);
+  const raft::Index committed = net.service(f).raft().log().committed();
+  ASSERT_GE(committed.value(), 2u);
+  const raft::Term term = net.service(f).raft().term();
+  net.service(f).handle_peer(
+      l, raft::Message{l, f, term,
+                       raft::AppendRequest{raft::Index{0}, raft::Term{0},
+                                           {raft::Entry{raft::Term{term.value() + 1}, raft::Index{1},
+                                                        raft::EntryType::kNoop, ""}},
+                                           raft::Index{0}}});
+  EXPECT_EQ(net.service(f).raft().log().committed(), committed);
+  EXPECT_EQ(net.service(f).raft().log().term_or_zero(raft::Index{1}), raft::Term{1});
 }
 
 }  // namespace

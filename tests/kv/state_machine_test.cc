@@ -119,6 +119,24 @@ TEST(Command, RoundTripsEveryKindOfJsonValue) {
   }
 }
 
+// A log entry is peer input: a value nested 100,000 deep decoded fine and then overflowed
+// the stack when the state machine copied or a read answer wrote it out.
+TEST(Command, RefusesValuesNestedDeeperThanTheLimit) {
+  const auto command_with_text = [](const std::string& text) {
+    std::string out = "K\x01\x01\x01w\x01\x05\x03";  // origin 1, seq 1, write key 5
+    for (std::uint64_t v = text.size(); ; v >>= 7) {      // LEB128 length
+      out.push_back(static_cast<char>((v & 0x7f) | (v >= 0x80 ? 0x80 : 0)));
+      if (v < 0x80) break;
+    }
+    return out + text;
+  };
+  const auto nested = [](std::size_t d) { return std::string(d, '[') + std::string(d, ']'); };
+  EXPECT_TRUE(decode_command(command_with_text(nested(kMaxValueDepth))));
+  EXPECT_FALSE(decode_command(command_with_text(nested(kMaxValueDepth + 1))));
+  EXPECT_FALSE(decode_command(command_with_text(nested(100000))));
+  EXPECT_TRUE(decode_command(command_with_text(R"(["[[[[[[", 1])")));
+}
+
 TEST(Command, RejectsEveryTruncationAndGarbage) {
   const std::string good =
       encode_command(Command{raft::NodeId{2}, 1000, Operation::cas("k", json::array({1}), -5)});

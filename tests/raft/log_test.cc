@@ -106,12 +106,48 @@ TEST(RaftLog, CommitIsBoundedByLastNewEntry_5_3) {
   EXPECT_EQ(log.committed(), Index{2}) << "commit never goes back";
 }
 
-TEST(RaftLog, ConflictBelowCommitIsALogicError) {
+// A broken invariant stops the process (fail_stop): state that cannot be trusted must not
+// go on voting or acknowledging. Death tests run the statement in a forked child.
+TEST(RaftLogDeathTest, ConflictBelowCommitFailStops) {
   MemoryStorage s;
   RaftLog log(s);
   log.maybe_append(Index{0}, Term{0}, Index{2}, make_entries({{1, 1}, {2, 1}}));
-  EXPECT_THROW(log.maybe_append(Index{0}, Term{0}, Index{0}, make_entries({{1, 2}})),
-               std::logic_error);
+  EXPECT_DEATH(log.maybe_append(Index{0}, Term{0}, Index{0}, make_entries({{1, 2}})),
+               "fail-stop: RaftLog::maybe_append: an append conflicts with committed entry 1");
+}
+
+TEST(RaftLogDeathTest, CommitBeyondTheLastEntryFailStops) {
+  MemoryStorage s;
+  RaftLog log(s);
+  log.maybe_append(Index{0}, Term{0}, Index{0}, make_entries({{1, 1}}));
+  EXPECT_DEATH(log.commit_to(Index{3}), "fail-stop: RaftLog::commit_to: commit index 3 beyond "
+                                        "the last entry 1");
+}
+
+TEST(RaftLogDeathTest, AppendWithAGapFailStops) {
+  MemoryStorage s;
+  RaftLog log(s);
+  EXPECT_DEATH(log.append(make_entries({{4, 1}})),
+               "fail-stop: RaftLog::append: entries start at 4, not right after the last index 0");
+}
+
+TEST(RaftDeathTest, StoredCommitIndexBeyondTheStoredLogFailStops) {
+  MemoryStorage s;
+  s.append(make_entries({{1, 1}, {2, 1}}));
+  s.set_hard_state(HardState{Term{1}, NodeId{1}, Index{5}});
+  Config cfg;
+  cfg.id = NodeId{1};
+  cfg.voters = {NodeId{1}, NodeId{2}, NodeId{3}};
+  EXPECT_DEATH(Raft(cfg, s), "fail-stop: raft: stored commit index 5 is beyond the stored "
+                             "log's last index 2");
+}
+
+TEST(RaftConfig, AnIdThatIsNotAVoterIsRefused) {
+  MemoryStorage s;
+  Config cfg;
+  cfg.id = NodeId{4};
+  cfg.voters = {NodeId{1}, NodeId{2}, NodeId{3}};
+  EXPECT_THROW(Raft(cfg, s), std::invalid_argument);
 }
 
 TEST(RaftLog, FindConflictByTermSkipsWholeTerms) {

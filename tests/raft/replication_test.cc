@@ -234,6 +234,91 @@ TEST(Replication, ProbeSendsOneAppendAtATime) {
   EXPECT_FALSE(pr.is_paused());
 }
 
+// Puts follower 2 of leader 1 back into Probe although its log already matches the
+// leader's (a rejection above its match does that, as in etcd), and delivers the probe.
+void force_caught_up_follower_into_probe(Cluster& c) {
+  Raft& l = c.node(NodeId{1});
+  ASSERT_EQ(l.progress(NodeId{2})->state(), ProgressState::kReplicate);
+  const Index last = l.log().last_index();
+  ASSERT_EQ(l.progress(NodeId{2})->match(), last);
+  l.step(msg(2, 1, l.term().value(),
+             AppendResponse{false, last.next(), last, l.log().term_or_zero(last)}));
+  ASSERT_EQ(l.progress(NodeId{2})->state(), ProgressState::kProbe);
+}
+
+// etcd raft.go, MsgAppResp: a successful probe answer for exactly `match` also means the
+// follower is caught up; it used to leave the follower in Probe, one append at a time,
+// until the next proposal.
+TEST(Replication, CaughtUpProbeAnswerReturnsFollowerToReplicate) {
+  Cluster c(3, 4, manual);
+  c.elect(NodeId{1});
+  force_caught_up_follower_into_probe(c);
+  c.process_ready();
+  c.deliver_all();
+  EXPECT_EQ(c.node(NodeId{1}).progress(NodeId{2})->state(), ProgressState::kReplicate);
+}
+
+// etcd raft.go, MsgHeartbeatResp: a follower in Probe gets an append on each heartbeat
+// answer even when it looks caught up, so a lost probe does not leave it in Probe.
+TEST(Replication, HeartbeatAnswerReprobesAFollowerInProbe) {
+  Cluster c(3, 4, manual);
+  c.elect(NodeId{1});
+  force_caught_up_follower_into_probe(c);
+  c.process_ready();
+  c.set_filter([](Message& m) { return std::holds_alternative<AppendRequest>(m.body); });
+  c.deliver_all();  // the probe is lost
+  c.set_filter({});
+  ASSERT_EQ(c.node(NodeId{1}).progress(NodeId{2})->state(), ProgressState::kProbe);
+  for (int i = 0; i < 3; ++i) c.tick(NodeId{1});  // a heartbeat round
+  c.deliver_all();
+  EXPECT_EQ(c.node(NodeId{1}).progress(NodeId{2})->state(), ProgressState::kReplicate);
+}
+
+TEST(Replication, ProposalOverTheEntryLimitIsRefused) {
+  Cluster c(3, 4, [](Config& cfg) {
+    manual(cfg);
+    cfg.max_entry_bytes = 100;
+  });
+  c.elect(NodeId{1});
+  const Index last = c.node(NodeId{1}).log().last_index();
+  const auto r = c.propose(NodeId{1}, std::string(101, 'x'));
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().too_large);
+  EXPECT_NE(r.error().message().find("larger than the limit"), std::string::npos);
+  EXPECT_EQ(c.node(NodeId{1}).log().last_index(), last);
+  EXPECT_TRUE(c.propose(NodeId{1}, std::string(100, 'x')));
+}
+
+// A follower that lost acknowledged entries (restarted without its storage, as raft-kv
+// under Maelstrom's kill without a data directory) rejects the probe at its own match
+// index. The leader used to re-send the same probe at once, forever: under the workbench's
+// kill nemesis, hundreds of server messages per operation. Now it waits for a heartbeat.
+TEST(Replication, ProbeRejectedAtMatchIsNotResentAtOnce) {
+  Progress pr(Index{10}, 8);
+  pr.maybe_update(Index{5});
+  pr.become_probe();
+  ASSERT_EQ(pr.next(), Index{6});
+  pr.on_sent(Index{5}, 0);
+  EXPECT_FALSE(pr.maybe_decrease_to(Index{5}, Index{0}));
+  EXPECT_TRUE(pr.is_paused()) << "the same probe would go out again at network speed";
+  pr.on_heartbeat_response();
+  EXPECT_FALSE(pr.is_paused()) << "a heartbeat answer allows the next try";
+}
+
+TEST(Replication, AFollowerThatLostItsLogCausesNoMessageStorm) {
+  Cluster c(3, 4, manual);
+  c.elect(NodeId{1});
+  for (int i = 0; i < 5; ++i) c.propose(NodeId{1}, "p" + std::to_string(i));
+  c.deliver_all();
+  c.crash(NodeId{3});
+  c.state(NodeId{3}).storage = std::make_unique<MemoryStorage>();  // amnesia
+  c.restart(NodeId{3});
+  c.tick(NodeId{1});  // a heartbeat makes node 3 a follower again
+  c.deliver_all();
+  c.propose(NodeId{1}, "next");  // its rejection sends the leader back to probing
+  EXPECT_LT(c.deliver_all(), 50u) << "the leader and the follower ping-pong probes";
+}
+
 // Fast backtracking: a follower with a long divergent log of few terms is repaired in a
 // number of round trips that depends on the number of terms, not of entries.
 TEST(Replication, ConflictHintSkipsWholeTermsWhenBacktracking_5_3) {

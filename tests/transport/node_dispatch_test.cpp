@@ -269,6 +269,98 @@ TEST(NodeInput, FramesBytesAcrossReadsAndHandlesOversizedLines) {
   EXPECT_EQ(h.node.stats().oversized_lines, 1u);
 }
 
+std::string nested(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+
+// 100,000 nested arrays used to overflow the stack (copying / dumping JSON recurses).
+TEST(NodeInput, DeeplyNestedRequestGetsError12AndTheNodeKeepsServing) {
+  NodeHarness h;
+  h.node.handle("echo", [&](const Message& m) {
+    h.node.reply(m, {{"type", "echo_ok"}, {"echo", m.at("echo")}});
+  });
+  h.init();
+  h.node.receive_line(R"({"src":"c1","dest":"n1","body":{"type":"echo","msg_id":7,"echo":)" +
+                      nested(100000) + "}}");
+  const auto err = h.take_one();
+  EXPECT_EQ(err["dest"], "c1");
+  EXPECT_EQ(err["body"]["type"], "error");
+  EXPECT_EQ(err["body"]["code"], 12);
+  EXPECT_EQ(err["body"]["in_reply_to"], 7);
+  EXPECT_NE(err["body"]["text"].get<std::string>().find("nested deeper than 100"),
+            std::string::npos);
+  EXPECT_EQ(h.node.stats().bad_lines, 1u);
+  h.deliver("c1", {{"type", "echo"}, {"msg_id", 8}, {"echo", "still here"}});
+  EXPECT_EQ(h.take_one()["body"]["echo"], "still here");
+}
+
+TEST(NodeInput, NestingUpToTheLimitIsServedOneMoreIsRefused) {
+  NodeOptions options;
+  options.max_json_depth = 10;
+  NodeHarness h(options);
+  h.node.handle("echo", [&](const Message& m) {
+    h.node.reply(m, {{"type", "echo_ok"}, {"echo", m.at("echo")}});
+  });
+  h.init();
+  const auto line = [](std::size_t depth) {  // envelope + body are 2 levels
+    return R"({"src":"c1","dest":"n1","body":{"type":"echo","msg_id":1,"echo":)" +
+           nested(depth) + "}}";
+  };
+  h.node.receive_line(line(8));
+  EXPECT_EQ(h.take_one()["body"]["type"], "echo_ok");
+  h.node.receive_line(line(9));
+  EXPECT_EQ(h.take_one()["body"]["code"], 12);
+  // Brackets inside strings are text, not nesting.
+  h.deliver("c1", {{"type", "echo"}, {"msg_id", 2}, {"echo", nested(50) + "\\\"[["}});
+  EXPECT_EQ(h.take_one()["body"]["type"], "echo_ok");
+}
+
+TEST(NodeInput, DeeplyNestedLineWithoutEnvelopeIsSkippedSilently) {
+  NodeHarness h;
+  h.init();
+  h.node.receive_line(nested(100000));
+  h.node.receive_line(R"({"src":"c1","body":)" + nested(500) + "}");
+  EXPECT_TRUE(h.raw().empty());
+  EXPECT_EQ(h.node.stats().bad_lines, 2u);
+}
+
+// Found by fuzz_node_line: a request from "" was answered with an error, and sending to ""
+// threw out of the event loop (std::terminate).
+TEST(NodeInput, EmptySourceOrDestinationIsSkippedAndTheNodeKeepsServing) {
+  NodeHarness h;
+  h.node.handle("echo", [&](const Message& m) {
+    h.node.reply(m, {{"type", "echo_ok"}, {"echo", m.at("echo")}});
+  });
+  h.init();
+  h.node.receive_line(R"({"src":"","dest":"n1","body":{"type":"nope","msg_id":3}})");
+  h.node.receive_line(R"({"src":"c1","dest":"","body":{"type":"echo","msg_id":4,"echo":1}})");
+  EXPECT_TRUE(h.raw().empty());
+  EXPECT_EQ(h.node.stats().bad_lines, 2u);
+  h.deliver("c1", {{"type", "echo"}, {"msg_id", 5}, {"echo", "still here"}});
+  EXPECT_EQ(h.take_one()["body"]["echo"], "still here");
+}
+
+// Found by fuzz_node_line: nlohmann::json throws out_of_range, not parse_error, for a
+// number too large for a double; it escaped the event loop and terminated the node.
+TEST(NodeInput, NumberOutOfRangeIsSkippedAndTheNodeKeepsServing) {
+  NodeHarness h;
+  h.node.handle("echo", [&](const Message& m) {
+    h.node.reply(m, {{"type", "echo_ok"}, {"echo", m.at("echo")}});
+  });
+  h.init();
+  h.node.receive_line(R"({"src":"c1","dest":"n1","body":{"type":"echo","msg_id":4,"echo":1e999999}})");
+  EXPECT_TRUE(h.raw().empty());
+  EXPECT_EQ(h.node.stats().bad_lines, 1u);
+  h.deliver("c1", {{"type", "echo"}, {"msg_id", 5}, {"echo", "still here"}});
+  EXPECT_EQ(h.take_one()["body"]["echo"], "still here");
+}
+
+TEST(JsonNesting, ScanCountsOnlyStructure) {
+  EXPECT_FALSE(json_nesting_exceeds("[[1]]", 2));
+  EXPECT_TRUE(json_nesting_exceeds("[[[1]]]", 2));
+  EXPECT_FALSE(json_nesting_exceeds(R"(["[[[[", {"a": "\"{{{{"}])", 2));
+  EXPECT_TRUE(json_nesting_exceeds(R"([{"a": [1]}])", 2));
+  EXPECT_FALSE(json_nesting_exceeds("]]]]][", 1));  // stray closers do not go negative
+}
+
 TEST(NodeInput, EofHandlesUnterminatedLastLine) {
   NodeHarness h;
   h.init();

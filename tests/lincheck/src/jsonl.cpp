@@ -133,6 +133,26 @@ void write_jsonl(const History& h, std::ostream& out) {
   for (const Operation& op : h.ops) out << to_jsonl(op) << '\n';
 }
 
+namespace {
+
+// As deep as the EDN reader goes. nlohmann::json parses without recursion, but from_json
+// (and copying or writing a value) recurses: a line 100,000 levels deep overflowed the
+// stack (found by fuzzing).
+constexpr int kMaxJsonDepth = 200;
+
+// A parser callback that drops anything nested deeper than kMaxJsonDepth and notes it.
+json::parser_callback_t shallow_only(bool& too_deep) {
+  return [&too_deep](int depth, json::parse_event_t event, json&) {
+    const bool opens =
+        event == json::parse_event_t::object_start || event == json::parse_event_t::array_start;
+    if (!opens || depth < kMaxJsonDepth) return true;
+    too_deep = true;
+    return false;
+  };
+}
+
+}  // namespace
+
 Result<History> parse_jsonl(std::string_view text, const std::string& source) {
   History h;
   h.source = source;
@@ -144,10 +164,14 @@ Result<History> parse_jsonl(std::string_view text, const std::string& source) {
     text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
     if (l.find_first_not_of(" \t\r") == std::string_view::npos) continue;
     json j;
+    bool too_deep = false;
     try {
-      j = json::parse(l);
+      j = json::parse(l, shallow_only(too_deep));
     } catch (const json::exception& e) {
       return Error{source, line, std::string("expected one JSON object per line: ") + e.what()};
+    }
+    if (too_deep) {
+      return Error{source, line, "nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
     }
     Result<Operation> op = operation_from_json(j, source, line);
     if (!op) return op.error();

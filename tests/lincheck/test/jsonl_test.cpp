@@ -71,6 +71,13 @@ TEST(Jsonl, ErrorsNameLineAndField) {
   EXPECT_NE(error_of(R"({"process":1,"f":"read","outcome":"ok","call":1,"ret":2,"key":[1]})").message.find("\"key\""),
             std::string::npos);
   EXPECT_NE(error_of("[1, 2]").message.find("JSON object"), std::string::npos);
+  // 100,000 nested arrays used to overflow the stack (found by fuzzing); 199 are fine.
+  const auto with_input = [](std::size_t depth) {
+    return R"({"process":1,"f":"write","input":)" + std::string(depth, '[') + std::string(depth, ']') +
+           R"(,"outcome":"ok","call":1,"ret":2})";
+  };
+  EXPECT_NE(error_of(with_input(100000)).message.find("nesting deeper than 200"), std::string::npos);
+  EXPECT_TRUE(parse_jsonl(with_input(199), "ok.jsonl").ok());
 }
 
 }  // namespace

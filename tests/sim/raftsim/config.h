@@ -69,9 +69,10 @@ struct CheckConfig {
   /// Liveness bound: after the faults end, a leader everyone follows within this many
   /// election timeouts (election_tick × tick).
   int leader_within_timeouts = 10;
-  /// A run whose event queue grows past this is stopped as a message storm (a liveness
-  /// failure): a broken core can amplify messages without bound.
-  std::size_t max_queued_events = 50'000;
+  /// A run with more peer messages than this in flight is stopped as a message storm (a
+  /// liveness failure): a broken core can amplify messages without bound. Only messages
+  /// count -- not ticks, client events or the fault schedule queued up front.
+  std::size_t max_queued_messages = 50'000;
 };
 
 struct SimConfig {

@@ -176,7 +176,10 @@ void Simulator::resume(SimNode& n) {
   // What arrived meanwhile is handled now, in arrival order (partitions are re-checked).
   std::deque<EventBody> waiting;
   waiting.swap(n.deferred);
-  for (EventBody& body : waiting) queue_.push(now_, std::move(body));
+  for (EventBody& body : waiting) {
+    if (std::holds_alternative<DeliverEvent>(body)) ++messages_queued_;
+    queue_.push(now_, std::move(body));
+  }
 }
 
 }  // namespace raftsim

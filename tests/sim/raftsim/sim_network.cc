@@ -31,8 +31,10 @@ void Simulator::node_sends(int from, int to, kv::PeerMessage message) {
   }
   if (rng_.chance(dup_)) {
     ++stats_.duplicated;
+    ++messages_queued_;
     queue_.push(now_ + config_.latency.sample(rng_), DeliverEvent{from, to, message});
   }
+  ++messages_queued_;
   queue_.push(now_ + config_.latency.sample(rng_), DeliverEvent{from, to, std::move(message)});
 }
 

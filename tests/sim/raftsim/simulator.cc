@@ -76,14 +76,15 @@ void Simulator::schedule_start() {
 bool Simulator::step() {
   if (!started_) schedule_start();
   if (queue_.empty() || queue_.next_time() > config_.duration || !aborted_.empty()) return false;
-  if (queue_.size() > config_.checks.max_queued_events) {
-    aborted_ = "message storm: " + std::to_string(queue_.size()) + " events queued at " +
+  if (messages_queued_ > config_.checks.max_queued_messages) {
+    aborted_ = "message storm: " + std::to_string(messages_queued_) + " messages queued at " +
                format_time(now_);
     note(aborted_);
     return false;
   }
   queue_.pop_and_handle([this](Micros at, EventBody& body) {
     now_ = at;
+    if (std::holds_alternative<DeliverEvent>(body)) --messages_queued_;
     ++stats_.events;
     dispatch(body);
   });

@@ -153,6 +153,9 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   Micros next_full_log_matching_ = 0;
   std::string aborted_;
   SimStats stats_;
+  /// Peer messages in the event queue. The storm guard counts these, not the queue: the
+  /// fault schedule is queued up front, and a long, dense one is not a storm.
+  std::size_t messages_queued_ = 0;
 };
 
 }  // namespace raftsim

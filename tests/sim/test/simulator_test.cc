@@ -257,5 +257,25 @@ TEST(Simulator, LivenessCheckIsNotVacuous) {
   EXPECT_TRUE(normal.durable());
 }
 
+// `raftsim --seed 10 --nodes 3 --duration 1500s --fault-gap 50ms` stopped before its first
+// event: the storm guard counted the whole fault schedule, queued up front, as a storm.
+TEST(Simulator, StormGuardCountsMessagesNotTheQueuedFaultSchedule) {
+  SimConfig cfg;
+  cfg.seed = 10;
+  cfg.cluster.nodes = 3;
+  cfg.duration = seconds(3);
+  Rng rng(cfg.seed);
+  cfg.schedule = random_schedule(FaultMix::all(), 3, seconds(2), millis(2), rng);
+  cfg.checks.max_queued_messages = 200;
+  ASSERT_GT(cfg.schedule.faults.size(), 2 * cfg.checks.max_queued_messages);
+  const SimResult dense = Simulator(cfg).run();
+  EXPECT_EQ(dense.aborted, "") << "seed " << cfg.seed;
+  EXPECT_GT(dense.stats.messages_delivered, 1000u);
+  // The guard still bites when messages pile up.
+  cfg.checks.max_queued_messages = 1;
+  const SimResult storm = Simulator(cfg).run();
+  EXPECT_NE(storm.aborted.find("message storm"), std::string::npos) << "seed " << cfg.seed;
+}
+
 }  // namespace
 }  // namespace raftsim

@@ -16,11 +16,7 @@ constexpr std::size_t kMaxArrows = 400;    // beyond this a diagram is unreadabl
 constexpr std::size_t kMaxBars = 20'000;   // keeps report.html to a few MB
 constexpr double kTop = 56, kLeft = 64;
 
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  return buf;
-}
+std::string num(double v) { return svg_num(v); }
 
 std::string secs(double v) {
   char buf[32];

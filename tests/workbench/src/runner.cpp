@@ -108,7 +108,8 @@ RunResult Runner::run() {
     for (const auto& n : o_.nodes) open_client(n);
     workload_running_ = true;
     cutoff_ = static_cast<Nanos>(o_.time_limit_s * static_cast<double>(kSeconds));
-    loop_until([&] { return rel(monotonic_now()) >= cutoff_ && !ops_in_flight(); },
+    // Every op due before the cutoff is issued, even if the loop wakes up after it.
+    loop_until([&] { return rel(monotonic_now()) >= cutoff_ && !ops_due_before_cutoff() && !ops_in_flight(); },
                workload_start_ + cutoff_ + op_timeout_ + kSeconds);
     workload_running_ = false;
   }

@@ -105,6 +105,7 @@ class Runner {
   void on_worker_timeout(Client& c, Nanos now);
   void expire_clients(Nanos now);
   bool ops_in_flight() const;
+  bool ops_due_before_cutoff() const;
 
   // runner_nemesis.cpp
   void run_nemesis(Nanos now);

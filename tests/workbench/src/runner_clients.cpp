@@ -102,7 +102,9 @@ bool Runner::ops_in_flight() const {
 void Runner::issue_ops(Nanos now) {
   if (o_.rate <= 0) return;
   // A wake-up that came late issues every operation that fell due meanwhile (see stagger.h).
-  while (rel(now) < cutoff_ && stagger_.next() <= rel(now)) {
+  // Every op due before the cutoff is issued, even by a wake-up that came after it: a seed
+  // then fixes the op list whatever the machine load.
+  while (stagger_.next() < cutoff_ && stagger_.next() <= rel(now)) {
     std::vector<int> free;
     for (int t = 0; t < threads_.count(); ++t)
       if (!thread_state_[static_cast<std::size_t>(t)].busy) free.push_back(t);
@@ -115,6 +117,8 @@ void Runner::issue_ops(Nanos now) {
     stagger_.issued(rel(now));
   }
 }
+
+bool Runner::ops_due_before_cutoff() const { return o_.rate > 0 && stagger_.next() < cutoff_; }
 
 void Runner::issue(Invocation inv, Nanos now) {
   ThreadState& ts = thread_state_[static_cast<std::size_t>(inv.thread)];

@@ -10,11 +10,7 @@ namespace {
 
 constexpr double kW = 900, kH = 320, kLeft = 70, kRight = 20, kTop = 34, kBottom = 48;
 
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  return buf;
-}
+std::string num(double v) { return svg_num(v); }
 
 std::string tick_label(double v) {
   char buf[32];
@@ -154,6 +150,12 @@ std::string svg_plot(const PlotSpec& spec) {
   for (const auto& s : spec.series) out += series(s, a);
   out += legend(spec);
   return out + "</svg>";
+}
+
+std::string svg_num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
 }
 
 }  // namespace workbench

@@ -35,4 +35,7 @@ std::string svg_plot(const PlotSpec& spec);
 
 std::string html_escape(const std::string& s);
 
+/// A coordinate for SVG markup: one decimal.
+std::string svg_num(double v);
+
 }  // namespace workbench
