@@ -23,7 +23,7 @@ const char* const kUsage =
     "                           DIR/<node id>/ (created at init), so a killed node\n"
     "                           recovers them; without it state is in memory only\n"
     "  --snapshot-entries N     snapshot the state and compact the log every N applied\n"
-    "                           entries, in memory and on disk (default 10000)\n"
+    "                           entries, in memory and on disk; 0: never (default 10000)\n"
     "  --log-level LEVEL        trace, debug, info, warn (default), error, critical, off\n"
     "  --help                   this text\n"
     "\n"
@@ -36,6 +36,14 @@ bool parse_positive(const std::string& s, int& out) {
   int v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || p != s.data() + s.size() || v <= 0 || v > 3'600'000) return false;
+  out = v;
+  return true;
+}
+
+bool parse_count(const std::string& s, int& out) {
+  int v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v < 0) return false;
   out = v;
   return true;
 }
@@ -76,8 +84,8 @@ std::optional<Options> parse_options(const std::vector<std::string>& args, std::
       continue;
     }
     if (a == "--snapshot-entries") {
-      if (i + 1 >= args.size() || !parse_positive(args[i + 1], o.snapshot_entries)) {
-        error = "--snapshot-entries needs a positive number of entries";
+      if (i + 1 >= args.size() || !parse_count(args[i + 1], o.snapshot_entries)) {
+        error = "--snapshot-entries needs a number of entries (0: never compact)";
         return std::nullopt;
       }
       ++i;
