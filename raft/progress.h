@@ -71,7 +71,7 @@ class Progress {
     snapshot_offset_ = next_offset;
     probe_sent_ = false;
   }
-  /// The follower wants an earlier byte: resend from there, when next allowed to send.
+  /// The follower lost what it had: resend from `next_offset`, when next allowed to send.
   void rewind_snapshot(std::uint64_t next_offset) { snapshot_offset_ = next_offset; }
 
   /// We just sent entries ending at `last` (or, with none, a probe).

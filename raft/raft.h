@@ -191,7 +191,7 @@ class Raft {
   [[nodiscard]] bool committed_in_current_term() const;
 
   // snapshot.cc: InstallSnapshot both ways (§7, thesis §5.2)
-  bool maybe_send_snapshot(Leader& leader, NodeId to, Progress& pr);
+  bool maybe_send_snapshot(NodeId to, Progress& pr);
   void handle_snapshot_request(const Message& m);
   void handle_snapshot_response(Leader& leader, const Message& m);
   void install_snapshot(const Message& m, Snapshot snap);

@@ -84,7 +84,7 @@ void Raft::handle_heartbeat_request(const Message& m) {
 
 bool Raft::maybe_send_append(Leader& leader, NodeId to, bool send_if_empty) {
   Progress& pr = leader.progress.at(to);
-  if (pr.state() == ProgressState::kSnapshot) return maybe_send_snapshot(leader, to, pr);
+  if (pr.state() == ProgressState::kSnapshot) return maybe_send_snapshot(to, pr);
   if (pr.is_paused()) return false;
   const Index prev = pr.next().prev();
   const std::optional<Term> prev_term = log_.term(prev);
@@ -97,7 +97,7 @@ bool Raft::maybe_send_append(Leader& leader, NodeId to, bool send_if_empty) {
                   id().value(), to.value(), pr.next().value(), snap.meta.index.value(),
                   snap.data.size());
     pr.become_snapshot(snap.meta.index);
-    return maybe_send_snapshot(leader, to, pr);
+    return maybe_send_snapshot(to, pr);
   }
   std::vector<Entry> entries =
       log_.entries_from(pr.next(), config_.max_entries_per_msg, config_.max_bytes_per_msg);

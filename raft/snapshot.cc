@@ -17,8 +17,7 @@ namespace raft {
 
 // ---- leader side --------------------------------------------------------------------
 
-bool Raft::maybe_send_snapshot(Leader& leader, NodeId to, Progress& pr) {
-  (void)leader;
+bool Raft::maybe_send_snapshot(NodeId to, Progress& pr) {
   if (pr.is_paused()) return false;
   const Snapshot snap = log_.snapshot();
   if (snap.meta.index != pr.pending_snapshot()) {
@@ -60,12 +59,12 @@ void Raft::handle_snapshot_response(Leader& leader, const Message& m) {
   if (resp.next_offset > pr.snapshot_offset()) {
     pr.on_snapshot_progress(resp.next_offset);
     maybe_send_append(leader, m.from, true);
-  } else if (resp.next_offset < pr.snapshot_offset()) {
-    // The follower lost its buffer (it restarted) -- or this is an old, reordered answer.
-    // Resume from where it says, on the next heartbeat answer: sending at once on answers
-    // that confirm nothing new would let every duplicate start another chain of chunks
-    // that never ends (a message storm).
-    pr.rewind_snapshot(resp.next_offset);
+  } else if (resp.next_offset == 0 && pr.snapshot_offset() > 0) {
+    // The follower holds nothing of it (it restarted, or took up another transfer): start
+    // over, on the next heartbeat answer. Any other answer that confirms nothing new -- a
+    // duplicate, an old one overtaken by later answers -- changes nothing: acting on it
+    // would let every duplicate start another chain of chunks (a message storm).
+    pr.rewind_snapshot(0);
   }
 }
 

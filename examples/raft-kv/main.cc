@@ -45,7 +45,15 @@ class KvNode final : public kv::Host {
     cfg.raft.max_snapshot_chunk_bytes = 16 << 10;
     cfg.write_retry_ticks = cfg.raft.election_tick;  // by then a lost leader is replaced
     storage_ = open_storage(opt, node.id());
-    service_ = std::make_unique<kv::Service>(cfg, *storage_, *this);
+    try {
+      service_ = std::make_unique<kv::Service>(cfg, *storage_, *this);
+    } catch (const std::runtime_error& e) {
+      // A snapshot this build cannot read (a newer format): starting without it would
+      // serve a state that lacks everything it covers.
+      spdlog::critical("{}", e.what());
+      std::fprintf(stderr, "raft-kv: %s\n", e.what());
+      std::exit(1);
+    }
   }
 
   void on_client(const Message& req) {

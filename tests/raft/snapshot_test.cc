@@ -3,6 +3,7 @@
 // restart from snapshot + log tail.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 
 #include "raft/testing/cluster.h"
@@ -301,6 +302,67 @@ TEST(Snapshot, LateDuplicateOfAnOldSnapshotChangesNothing_7) {
   EXPECT_EQ(c.node(NodeId{2}).log().committed(), commit);
   EXPECT_EQ(c.state(NodeId{2}).applied, applied);
   EXPECT_TRUE(c.state(NodeId{2}).storage->snapshot().empty());
+  EXPECT_TRUE(c.checker().ok()) << c.checker().report();
+}
+
+// Every answer duplicated (three copies, delivered late and out of order): only an answer
+// that confirms new bytes sends the next chunk, so duplicates and overtaken answers cannot
+// start chains of their own (a message storm).
+TEST(Snapshot, DuplicatedChunkAnswersDoNotMultiplyTheChunks_7) {
+  Cluster c(3, 15, [](Config& cfg) { cfg.max_snapshot_chunk_bytes = 32; });
+  const NodeId leader = c.wait_for_leader();
+  const NodeId lagging = leader == NodeId{3} ? NodeId{2} : NodeId{3};
+  c.isolate(lagging);
+  propose_n(c, leader, 20);
+  c.compact(leader);
+  const std::size_t size = c.state(leader).storage->snapshot().data.size();
+  const std::size_t chunks = (size + 31) / 32;
+  std::size_t sent = 0;
+  std::map<std::uint64_t, int> copies;  // by next_offset
+  c.set_filter([&](Message& m) {
+    if (std::holds_alternative<SnapshotRequest>(m.body)) ++sent;
+    if (const auto* r = std::get_if<SnapshotResponse>(&m.body)) {
+      if (copies[r->next_offset]++ < 3) {
+        c.queue().push_back(m);  // delivered now, and again later
+        c.shuffle_queue();
+      }
+    }
+    return false;
+  });
+  c.heal();
+  c.run(20);
+  c.set_filter({});
+  EXPECT_EQ(c.state(lagging).storage->snapshot(), c.state(leader).storage->snapshot());
+  EXPECT_GT(chunks, 5u);
+  EXPECT_LE(sent, 2 * chunks + 20) << chunks << " chunks; the rest are resends on heartbeats";
+}
+
+// A follower that restarts in the middle of a transfer has lost its buffer; its answer
+// (it wants byte 0) makes the leader start over instead of resending the same chunk forever.
+TEST(Snapshot, TransferStartsOverWhenTheFollowerRestartsMidway_7) {
+  Cluster c(3, 16, [](Config& cfg) { cfg.max_snapshot_chunk_bytes = 32; });
+  const NodeId leader = c.wait_for_leader();
+  const NodeId lagging = leader == NodeId{3} ? NodeId{2} : NodeId{3};
+  c.isolate(lagging);
+  propose_n(c, leader, 20);
+  c.compact(leader);
+  std::size_t chunks_seen = 0;
+  c.set_filter([&](Message& m) {
+    chunks_seen += std::holds_alternative<SnapshotRequest>(m.body);
+    return false;
+  });
+  c.heal();
+  while (chunks_seen < 4) {
+    c.tick_all();
+    c.deliver_all(3);
+  }
+  ASSERT_TRUE(c.state(lagging).storage->snapshot().empty()) << "still mid-transfer";
+  c.crash(lagging);
+  c.restart(lagging);
+  c.run(60);
+  c.set_filter({});
+  EXPECT_EQ(c.state(lagging).storage->snapshot(), c.state(leader).storage->snapshot());
+  EXPECT_EQ(c.state(lagging).applied, c.state(leader).applied);
   EXPECT_TRUE(c.checker().ok()) << c.checker().report();
 }
 
