@@ -12,24 +12,16 @@
 #include "raft/wal.h"
 #include "raft/wal_record.h"
 #include "test_util.h"
+#include "wal_test_util.h"
 
 namespace raft {
 namespace {
 
 using testing::MemoryFileSystem;
 
-const std::string kDir = "/data/n1";
-
-std::unique_ptr<Wal> open_ok(FileSystem& fs, WalOptions opt = {}) {
-  auto w = Wal::open(fs, kDir, opt);
-  if (!w) ADD_FAILURE() << "open failed: " << w.error();
-  return w ? std::move(*w) : nullptr;
-}
-
-std::vector<Entry> entries_of(const Storage& s) {
-  if (s.last_index() < s.first_index()) return {};
-  return s.entries(s.first_index(), s.last_index().next(), SIZE_MAX);
-}
+using test::entries_of;
+using test::open_ok;
+const std::string& kDir = test::kWalDir;
 
 std::vector<Entry> run(std::uint64_t first, std::uint64_t n, std::uint64_t term,
                        const std::string& tag = "e") {
