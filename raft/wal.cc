@@ -287,13 +287,11 @@ void Wal::persist(const std::optional<HardState>& hs, const std::vector<Entry>& 
     }
     log_.append(entries);
   }
-  write_batch(now != written_ || !segment_has_hard_state_ ? std::optional<HardState>(now)
-                                                           : std::nullopt,
-              entries);
+  write_batch(now != written_, entries);
   written_ = now;
 }
 
-void Wal::write_batch(const std::optional<HardState>& hs, const std::vector<Entry>& entries) {
+void Wal::write_batch(bool hard_state_changed, const std::vector<Entry>& entries) {
   try {
     if (unsynced_) {  // planted ack_before_sync: the previous write is synced only now
       segment_->sync();
@@ -303,9 +301,9 @@ void Wal::write_batch(const std::optional<HardState>& hs, const std::vector<Entr
     if (segment_->size() >= options_.segment_bytes) start_segment(segment_seq_ + 1);
     std::string record;
     // A new segment repeats the hard state, so it stands alone once older ones go.
-    wal::append_batch(record, hs ? hs : (segment_has_hard_state_
-                                             ? std::nullopt
-                                             : std::optional<HardState>(log_.hard_state())),
+    const bool with_hard_state = hard_state_changed || !segment_has_hard_state_;
+    wal::append_batch(record, with_hard_state ? std::optional<HardState>(log_.hard_state())
+                                              : std::nullopt,
                       entries);
     segment_->append(record);
     if (!entries.empty()) {

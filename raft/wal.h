@@ -134,7 +134,9 @@ class Wal final : public LogStorage {
   std::string recover_segment(const std::string& name, std::uint64_t seq, bool last);
   std::string apply_record(std::string_view payload);
   void start_segment(std::uint64_t seq);
-  void write_batch(const std::optional<HardState>& hs, const std::vector<Entry>& entries);
+  /// Appends one batch record (with the hard state if it changed, or if the segment has
+  /// none yet) and syncs it.
+  void write_batch(bool hard_state_changed, const std::vector<Entry>& entries);
   std::string recover_snapshot(std::uint64_t& first_segment);
   void write_snapshot_file(const Snapshot& snap, std::uint64_t first_segment);
   /// Removes segments numbered below `first_segment` and snapshots older than `keep`.
