@@ -59,8 +59,19 @@ void Raft::apply_configuration() {
   if (Leader* l = leader_state()) sync_progress(*l);
 }
 
+// A node the latest configuration removes keeps receiving the log until that
+// configuration commits: so it appends the entry that removes it, learns it is no longer
+// a voter, and stops campaigning (§4.2.2's "disruptive servers" then stay quiet).
 void Raft::sync_progress(Leader& leader) {
-  const std::vector<NodeId> members = conf_.members();
+  std::vector<NodeId> members = conf_.members();
+  const std::vector<NodeId> committed = conf_log_.at(log_.committed()).members();
+  leader.prune_pending = false;
+  for (NodeId n : committed) {
+    if (std::binary_search(members.begin(), members.end(), n)) continue;
+    leader.prune_pending = true;
+    members.push_back(n);
+  }
+  std::sort(members.begin(), members.end());
   std::erase_if(leader.progress, [&](const auto& p) {
     return !std::binary_search(members.begin(), members.end(), p.first);
   });
@@ -75,6 +86,19 @@ void Raft::sync_progress(Leader& leader) {
   if (!leader.transfer_target.is_none() && !conf_.is_voter(leader.transfer_target)) {
     leader.transfer_target = kNoNode;  // the target is no longer a voter
   }
+}
+
+// Campaigning under a configuration that does not list us is what lets a cluster recover
+// when the only node holding a new configuration is the one it removes: say C_old = {1,3}
+// and leader 1 appends C_new = {3}, then loses contact before 3 has it. Node 3 (still on
+// C_old) needs 1's vote, which 1 refuses (its log is longer); 1 must win instead, with
+// the votes C_new asks for (3's), commit C_new, and then step down (§4.2.2). Its own vote
+// does not count (the quorum rules count C_new's voters only), so this is as safe as any
+// election. A learner was never a voter: it never campaigns.
+bool Raft::is_promotable() const {
+  if (conf_.is_voter(id())) return true;
+  return conf_log_.latest_index() > log_.committed() &&
+         conf_log_.at(log_.committed()).is_voter(id());
 }
 
 Proposal Raft::append_configuration(ConfState next) {
@@ -128,6 +152,16 @@ void Raft::on_leader_commit(Leader& leader) {
     if (config_.planted_bugs.config_on_commit) apply_configuration();
   }
   if (conf_log_.latest_index() > log_.committed()) return;
+  if (leader.prune_pending) {
+    // Last words to the nodes this configuration removed: the commit index, so they know
+    // their removal is committed and stop campaigning (is_promotable).
+    for (auto& [n, pr] : leader.progress) {
+      if (conf_.is_member(n)) continue;
+      maybe_send_append(leader, n, true);
+      send(n, HeartbeatRequest{std::min(pr.match(), log_.committed()), 0});
+    }
+    sync_progress(leader);
+  }
   const ConfState& latest = conf_log_.latest();
   if (latest.joint()) {
     // §4.3: "Once C_old,new has been committed ... the leader creates a log entry

@@ -185,6 +185,8 @@ class Raft {
     /// Leadership transfer under way (§3.10): its target, and ticks since it began.
     NodeId transfer_target = kNoNode;
     int transfer_elapsed = 0;
+    /// Progress kept for nodes the latest configuration removes, until it commits.
+    bool prune_pending = false;
   };
   /// A follower's half-received snapshot: chunks append in order, from one leader term.
   struct SnapshotReceiver {
@@ -209,7 +211,10 @@ class Raft {
   void handle_vote_response(const Message& m);
   void tally_votes(std::unordered_map<NodeId, bool>& votes, bool pre_vote);
   [[nodiscard]] bool in_leader_lease() const;
-  [[nodiscard]] bool is_promotable() const { return conf_.is_voter(id()); }
+  /// May campaign: a voter of the configuration in effect -- or of the last committed one
+  /// while a newer configuration that drops it is not known to be committed (see
+  /// membership.cc: otherwise a cluster can be left with no node able to win).
+  [[nodiscard]] bool is_promotable() const;
   void reset_election_timer();
   void reset_term(Term term);
 

@@ -24,8 +24,8 @@ struct SnapshotMeta {
   /// last included index"): the voters (C_new while joint), the outgoing voters (C_old,
   /// only while joint) and the learners. All three empty means "no configuration".
   std::vector<NodeId> voters;
-  std::vector<NodeId> voters_outgoing;
-  std::vector<NodeId> learners;
+  std::vector<NodeId> voters_outgoing{};
+  std::vector<NodeId> learners{};
   friend bool operator==(const SnapshotMeta&, const SnapshotMeta&) = default;
 };
 
