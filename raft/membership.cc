@@ -48,12 +48,16 @@ void Raft::load_configuration(const Storage& storage) {
 
 void Raft::apply_configuration() {
   const ConfState* effective = &conf_log_.latest();
+  conf_index_ = conf_log_.latest_index();
   if constexpr (kPlantedBugsCompiled) {
-    if (config_.planted_bugs.config_on_commit) effective = &conf_log_.at(log_.committed());
+    if (config_.planted_bugs.config_on_commit) {
+      effective = &conf_log_.at(log_.committed());
+      conf_index_ = conf_log_.index_at(log_.committed());
+    }
   }
   if (*effective == conf_) return;
   logger_->info("{}: configuration {} -> {} (entry {})", id().value(), conf_.describe(),
-                effective->describe(), conf_log_.index_at(log_.last_index()).value());
+                effective->describe(), conf_index_.value());
   conf_ = *effective;
   voters_ = JointConfig(conf_.voters, conf_.voters_outgoing);
   if (Leader* l = leader_state()) sync_progress(*l);

@@ -153,7 +153,7 @@ class Raft {
   /// The configuration in effect (the latest in the log) and the index of its entry (0 or
   /// a snapshot's index when it is the bootstrap or the snapshot's configuration).
   [[nodiscard]] const ConfState& configuration() const { return conf_; }
-  [[nodiscard]] Index configuration_index() const { return conf_log_.latest_index(); }
+  [[nodiscard]] Index configuration_index() const { return conf_index_; }
   /// The node leadership is being transferred to (kNoNode if none, or not leader).
   [[nodiscard]] NodeId transfer_target() const;
   /// A follower's progress as this leader sees it; nullptr unless leader.
@@ -280,6 +280,7 @@ class Raft {
   RaftLog log_;
   ConfigLog conf_log_;  // every configuration in the log, and the one before it
   ConfState conf_;      // the configuration in effect
+  Index conf_index_;    // the index of its entry
   JointConfig voters_;  // its quorum rules
   std::mt19937_64 rng_;
 
