@@ -104,11 +104,11 @@ json encode_raft(const Message& m) {
   json j = std::visit(
       Overloaded{
           [](const raft::VoteRequest& v) -> json {
-            json j = {{"type", "raft_vote"}, {"pre_vote", v.pre_vote},
-                      {"last_log_index", v.last_log_index.value()},
-                      {"last_log_term", v.last_log_term.value()}};
-            if (v.transfer) j["transfer"] = true;  // absent means false (older nodes)
-            return j;
+            json vote = {{"type", "raft_vote"}, {"pre_vote", v.pre_vote},
+                         {"last_log_index", v.last_log_index.value()},
+                         {"last_log_term", v.last_log_term.value()}};
+            if (v.transfer) vote["transfer"] = true;  // absent means false (older nodes)
+            return vote;
           },
           [](const raft::VoteResponse& v) -> json {
             return {{"type", "raft_vote_ok"}, {"pre_vote", v.pre_vote}, {"granted", v.granted}};
@@ -141,14 +141,16 @@ json encode_raft(const Message& m) {
           [](const raft::SnapshotRequest& r) -> json {
             // One chunk per line: Config::max_snapshot_chunk_bytes bounds the line length
             // (at most twice the chunk, as bytes above 0x7f take two UTF-8 bytes).
-            json j = {{"type", "raft_snapshot"}, {"index", r.meta.index.value()},
-                      {"snapshot_term", r.meta.term.value()}, {"voters", ids_json(r.meta.voters)},
-                      {"offset", r.offset}, {"data", bytes_to_text(r.data.view())},
-                      {"done", r.done}};
+            json chunk = {{"type", "raft_snapshot"}, {"index", r.meta.index.value()},
+                          {"snapshot_term", r.meta.term.value()}, {"voters", ids_json(r.meta.voters)},
+                          {"offset", r.offset}, {"data", bytes_to_text(r.data.view())},
+                          {"done", r.done}};
             // Only when present: a plain configuration encodes as before.
-            if (!r.meta.voters_outgoing.empty()) j["voters_outgoing"] = ids_json(r.meta.voters_outgoing);
-            if (!r.meta.learners.empty()) j["learners"] = ids_json(r.meta.learners);
-            return j;
+            if (!r.meta.voters_outgoing.empty()) {
+              chunk["voters_outgoing"] = ids_json(r.meta.voters_outgoing);
+            }
+            if (!r.meta.learners.empty()) chunk["learners"] = ids_json(r.meta.learners);
+            return chunk;
           },
           [](const raft::TimeoutNow&) -> json { return {{"type", "raft_timeout_now"}}; },
           [](const raft::SnapshotResponse& r) -> json {
