@@ -4,7 +4,7 @@
 // second of this process's CPU time: on a shared, busy machine the wall clock also counts
 // the time other processes held the core, the CPU time (mostly) does not.
 //
-//   build/bin/raftsim_bench [--seconds 60] [--runs 5]
+//   build/bin/raftsim_bench [--seconds 60] [--runs 5] [--scenario 1|2|3]
 #include <time.h>
 
 #include <algorithm>
@@ -85,15 +85,20 @@ void run(const Scenario& s, int sim_seconds, int runs) {
 int main(int argc, char** argv) {
   int sim_seconds = 60;
   int runs = 5;
+  int only = 0;  // 1-3: run that scenario alone (profiling)
   for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--scenario") == 0) only = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--seconds") == 0) sim_seconds = std::max(3, std::atoi(argv[i + 1]));
     if (std::strcmp(argv[i], "--runs") == 0) runs = std::max(1, std::atoi(argv[i + 1]));
   }
   std::printf("raftsim_bench: 5 nodes, 100 client ops/s, tick 10ms, election 10 ticks, heartbeat 2 "
               "ticks, latency uniform 1-10ms; %d runs of %d simulated seconds each\n",
               runs, sim_seconds);
-  run({"no faults, invariants after every event", FaultMix{}, 1}, sim_seconds, runs);
-  run({"all faults, invariants after every event", FaultMix::all(), 1}, sim_seconds, runs);
-  run({"no faults, invariants every 10th event", FaultMix{}, 10}, sim_seconds, runs);
+  const Scenario scenarios[] = {{"no faults, invariants after every event", FaultMix{}, 1},
+                                 {"all faults, invariants after every event", FaultMix::all(), 1},
+                                 {"no faults, invariants every 10th event", FaultMix{}, 10}};
+  for (int k = 1; k <= 3; ++k) {
+    if (only == 0 || only == k) run(scenarios[k - 1], sim_seconds, runs);
+  }
   return 0;
 }
