@@ -33,7 +33,7 @@ struct ClientOp {
   Micros call = 0;
   Micros ret = 0;                    // valid when result is set
   std::optional<kv::Result> result;  // nullopt: the client gave up (timeout)
-  /// The node's request number for it (kv::Command::seq), to find it in the log.
+  /// The node's request number for it (the seq of its raft::ClientCommand), to find it in the log.
   std::uint64_t seq = 0;
 
   [[nodiscard]] bool answered() const { return result.has_value(); }
@@ -43,7 +43,7 @@ struct ClientOp {
   [[nodiscard]] bool is_write() const { return op.kind != kv::Operation::Kind::kRead; }
 };
 
-/// "p3 n2 cas k1 2->4 : fail 22 (expected 2, found 3)"
+/// "p3 n2 cas k1 2->4 : fail 22 (found 3)"
 std::string describe(const ClientOp& op);
 
 /// The history to check (see the outcome rules above).
