@@ -204,9 +204,11 @@ void ConfigLog::on_entries(const std::vector<Entry>& entries) {
   if (entries.empty()) return;
   const Index lo = entries.front().index;
   const Index hi = entries.back().index;
-  // The base (index <= the snapshot's) is never replaced: entries start after it.
+  // The base (the snapshot's or the bootstrap configuration) is never replaced: entries
+  // start after it.
+  const Index base = history_.front().first;
   std::erase_if(history_, [&](const auto& h) {
-    return h.first.value() > 0 && h.first >= lo && h.first <= hi && h.first != history_.front().first;
+    return h.first != base && h.first >= lo && h.first <= hi;
   });
   for (const Entry& e : entries) {
     if (e.type != EntryType::kConfig) continue;
