@@ -2,8 +2,8 @@
 // shrinks them; on failure it prints a reproduce string, replay with
 //   RC_PARAMS="reproduce=<string>" build/bin/raft_tests --gtest_filter=<test>).
 // Random adds, removes, replacements, learner promotions and leadership transfers are
-// interleaved with every fault the in-test cluster has (loss, reordering, crashes,
-// partitions, compaction). The invariant checker watches every step: at most one leader
+// interleaved with every fault the in-test cluster has (loss, duplication, reordering,
+// crashes, partitions, compaction). The invariant checker watches every step: at most one leader
 // per term across all configurations, Log Matching, Leader Completeness, State Machine
 // Safety. Once faults end and the final configuration's members are up, a leader of it
 // commits a new entry that every member applies.
@@ -20,7 +20,7 @@ namespace membership_props {
 
 using testing::Cluster;
 
-enum class MOp { kTick, kDeliver, kDeliverShuffled, kDrop, kPropose, kCrash, kRestart,
+enum class MOp { kTick, kDeliver, kDeliverShuffled, kDrop, kDuplicate, kPropose, kCrash, kRestart,
                  kIsolate, kHeal, kCompact, kAddVoter, kAddLearner, kPromote, kRemove,
                  kReplace, kTransfer };
 
@@ -32,7 +32,7 @@ struct MStep {
 };
 
 const char* mop_name(MOp op) {
-  static const char* names[] = {"tick",     "deliver",     "deliver-shuffled", "drop",
+  static const char* names[] = {"tick",     "deliver",     "deliver-shuffled", "drop",     "duplicate",
                                 "propose",  "crash",       "restart",          "isolate",
                                 "heal",     "compact",     "add-voter",        "add-learner",
                                 "promote",  "remove",      "replace",          "transfer"};
@@ -52,7 +52,7 @@ rc::Gen<MStep> gen_mstep() {
       rc::gen::set(&MStep::op,
                    rc::gen::weightedElement<MOp>(
                        {{30, MOp::kTick}, {30, MOp::kDeliver}, {6, MOp::kDeliverShuffled},
-                        {4, MOp::kDrop}, {10, MOp::kPropose}, {2, MOp::kCrash},
+                        {4, MOp::kDrop}, {3, MOp::kDuplicate}, {10, MOp::kPropose}, {2, MOp::kCrash},
                         {3, MOp::kRestart}, {2, MOp::kIsolate}, {3, MOp::kHeal},
                         {2, MOp::kCompact}, {5, MOp::kAddVoter}, {5, MOp::kAddLearner},
                         {5, MOp::kPromote}, {5, MOp::kRemove}, {4, MOp::kReplace},
@@ -92,6 +92,11 @@ void apply_mstep(Cluster& c, const MStep& s, int& next_cmd) {
       break;
     case MOp::kDrop:
       for (std::uint64_t i = 0; i < s.count && !c.queue().empty(); ++i) c.queue().pop_front();
+      break;
+    case MOp::kDuplicate:
+      if (!c.queue().empty() && c.queue().size() < 4096) {
+        c.queue().push_back(c.queue()[s.count % c.queue().size()]);
+      }
       break;
     case MOp::kPropose:
       if (alive(c, id)) (void)c.propose(id, "v" + std::to_string(next_cmd++));
