@@ -26,7 +26,7 @@ void erase_sorted(std::vector<NodeId>& v, NodeId id) {
   if (it != v.end() && *it == id) v.erase(it);
 }
 
-std::string list(const std::vector<NodeId>& v) {
+std::string id_list(const std::vector<NodeId>& v) {
   std::string s = "{";
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (i > 0) s += ",";
@@ -35,17 +35,17 @@ std::string list(const std::vector<NodeId>& v) {
   return s + "}";
 }
 
-void put_u64(std::string& o, std::uint64_t v) {
+void conf_put_u64(std::string& o, std::uint64_t v) {
   for (int i = 0; i < 8; ++i) o.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
-void put_list(std::string& o, const std::vector<NodeId>& v) {
+void conf_put_list(std::string& o, const std::vector<NodeId>& v) {
   const auto n = static_cast<std::uint32_t>(v.size());
   for (int i = 0; i < 4; ++i) o.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
-  for (NodeId id : v) put_u64(o, id.value());
+  for (NodeId id : v) conf_put_u64(o, id.value());
 }
 
 // Reads a counted, strictly ascending list of non-zero ids; false if malformed.
-bool get_list(std::string_view& in, std::vector<NodeId>& out) {
+bool conf_get_list(std::string_view& in, std::vector<NodeId>& out) {
   if (in.size() < 4) return false;
   std::uint32_t n = 0;
   for (int i = 0; i < 4; ++i) n |= std::uint32_t{static_cast<unsigned char>(in[i])} << (8 * i);
@@ -77,17 +77,17 @@ std::vector<NodeId> ConfState::members() const {
 }
 
 std::string ConfState::describe() const {
-  std::string s = joint() ? "joint voters " + list(voters) + " outgoing " + list(voters_outgoing)
-                          : "voters " + list(voters);
-  if (!learners.empty()) s += " learners " + list(learners);
+  std::string s = joint() ? "joint voters " + id_list(voters) + " outgoing " + id_list(voters_outgoing)
+                          : "voters " + id_list(voters);
+  if (!learners.empty()) s += " learners " + id_list(learners);
   return s;
 }
 
 Bytes encode_conf_state(const ConfState& c) {
   std::string o(1, kConfVersion);
-  put_list(o, c.voters);
-  put_list(o, c.voters_outgoing);
-  put_list(o, c.learners);
+  conf_put_list(o, c.voters);
+  conf_put_list(o, c.voters_outgoing);
+  conf_put_list(o, c.learners);
   return Bytes(std::move(o));
 }
 
@@ -97,8 +97,8 @@ Expected<ConfState, std::string> decode_conf_state(std::string_view data) {
   }
   data.remove_prefix(1);
   ConfState c;
-  if (!get_list(data, c.voters) || !get_list(data, c.voters_outgoing) ||
-      !get_list(data, c.learners) || !data.empty()) {
+  if (!conf_get_list(data, c.voters) || !conf_get_list(data, c.voters_outgoing) ||
+      !conf_get_list(data, c.learners) || !data.empty()) {
     return Unexpected{std::string("configuration entry: malformed member lists")};
   }
   for (NodeId l : c.learners) {

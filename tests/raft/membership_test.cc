@@ -26,7 +26,7 @@ ConfChangeRequest one(ConfChangeType t, std::uint64_t node) {
   return ConfChangeRequest{{ConfChange{t, NodeId{node}}}, false};
 }
 
-bool applied_data(Cluster& c, NodeId id, const std::string& data) {
+bool has_applied(Cluster& c, NodeId id, const std::string& data) {
   const auto& a = c.state(id).applied;
   return std::any_of(a.begin(), a.end(), [&](const Entry& e) { return e.data == data; });
 }
@@ -146,7 +146,7 @@ TEST(JointConsensus, ReplacingAVoterGoesThroughJointAndLeavesItAutomatically_4_3
   EXPECT_GT(c.node(NodeId{1}).configuration_index(), r->index) << "C_new follows C_old,new";
   EXPECT_LE(c.node(NodeId{1}).configuration_index(), c.node(NodeId{1}).log().committed());
   commit_one(c, NodeId{1}, "after");
-  EXPECT_TRUE(applied_data(c, NodeId{4}, "after"));
+  EXPECT_TRUE(has_applied(c, NodeId{4}, "after"));
   EXPECT_TRUE(c.checker().ok()) << c.checker().report();
 }
 
@@ -183,7 +183,7 @@ TEST(JointConsensus, LeaderNotInTheNewConfigurationStepsDownOnceItCommits_4_2_2)
   ASSERT_FALSE(l.is_none());
   EXPECT_NE(l, NodeId{1});
   commit_one(c, l, "without-1");
-  EXPECT_TRUE(applied_data(c, NodeId{4}, "without-1"));
+  EXPECT_TRUE(has_applied(c, NodeId{4}, "without-1"));
   EXPECT_TRUE(c.checker().ok()) << c.checker().report();
 }
 
@@ -272,7 +272,7 @@ TEST(Learner, ReceivesTheLogButNeverCountsTowardCommit) {
   ASSERT_TRUE(c.change(NodeId{1}, one(ConfChangeType::kAddLearner, 4)).has_value());
   c.deliver_all();
   commit_one(c, NodeId{1}, "seen-by-learner");
-  EXPECT_TRUE(applied_data(c, NodeId{4}, "seen-by-learner"));
+  EXPECT_TRUE(has_applied(c, NodeId{4}, "seen-by-learner"));
   // Leader plus learner is not a quorum of {1,2,3}.
   c.isolate(NodeId{2});
   c.isolate(NodeId{3});
@@ -309,8 +309,8 @@ TEST(Learner, PromotedOnceCaughtUpThenVotesAndCounts) {
   // Now 1 + 4 are a quorum of {1,2,3,4}? No: 3 of 4 are needed, so 1, 4 and one more.
   c.isolate(NodeId{3});
   commit_one(c, NodeId{1}, "with-4");
-  EXPECT_TRUE(applied_data(c, NodeId{4}, "with-4"));
-  EXPECT_TRUE(applied_data(c, NodeId{2}, "with-4"));
+  EXPECT_TRUE(has_applied(c, NodeId{4}, "with-4"));
+  EXPECT_TRUE(has_applied(c, NodeId{2}, "with-4"));
 }
 
 // ---- durability ------------------------------------------------------------------------
@@ -354,7 +354,7 @@ TEST(ConfigurationDurability, NewNodeLearnsTheConfigurationFromTheLeadersSnapsho
   c.run(5);
   EXPECT_TRUE(c.node(NodeId{5}).configuration().is_learner(NodeId{5}));
   EXPECT_EQ(c.node(NodeId{5}).configuration().voters, ids({1, 2, 3}));
-  EXPECT_TRUE(applied_data(c, NodeId{5}, "z"));
+  EXPECT_TRUE(has_applied(c, NodeId{5}, "z"));
 }
 
 TEST(ConfigurationDurability, ReadyReportsEveryConfigurationChange) {
