@@ -1,7 +1,7 @@
 #include "raftsim/checks.h"
 
-#include "lincheck/check.hpp"
-#include "lincheck/report.hpp"
+#include "lincheck/check.h"
+#include "lincheck/report.h"
 
 namespace raftsim {
 

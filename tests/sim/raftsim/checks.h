@@ -8,7 +8,7 @@
 #include <chrono>
 #include <string>
 
-#include "lincheck/verdict.hpp"
+#include "lincheck/verdict.h"
 #include "raftsim/result.h"
 
 namespace raftsim {

@@ -1,6 +1,6 @@
 #include "raftsim/history.h"
 
-#include "lincheck/jsonl.hpp"
+#include "lincheck/jsonl.h"
 
 namespace raftsim {
 

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "kv/state_machine.h"
-#include "lincheck/history.hpp"
+#include "lincheck/history.h"
 #include "raftsim/time.h"
 
 namespace raftsim {

@@ -7,7 +7,7 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
-#include "gen.h"
+#include "raftsim/gen.h"
 #include "raftsim/checks.h"
 #include "raftsim/simulator.h"
 

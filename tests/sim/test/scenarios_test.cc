@@ -5,7 +5,7 @@
 #include "raftsim/checks.h"
 #include "raftsim/simulator.h"
 #include "scenarios.h"
-#include "sim_case.h"
+#include "raftsim/sim_case.h"
 
 namespace raftsim::test {
 namespace {

@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 
-#include "gen.h"
+#include "raftsim/gen.h"
 #include "raftsim/checks.h"
 #include "raftsim/simulator.h"
 

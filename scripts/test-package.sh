@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The CMake package from a consumer's side (tests/package, examples/counter): installs
+# raftkv's libraries -- built without tests, so with the runtime dependencies only -- into
+# a temporary prefix, then builds and runs
+#   - tests/package/installed      find_package(raftkv CONFIG) against that prefix
+#   - tests/package/subdirectory   add_subdirectory of this source tree
+# Usage: scripts/test-package.sh [work dir]   (default: a fresh temporary directory)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+work=${1:-$(mktemp -d)}
+jobs=$(nproc)
+echo "=== package: install into $work/prefix ==="
+cmake -S . -B "$work/lib" -G Ninja -DCMAKE_BUILD_TYPE=Release -DRAFTKV_BUILD_TESTS=OFF \
+  -DRAFTKV_BUILD_TOOLS=OFF -DRAFTKV_INSTALL=ON -DCMAKE_INSTALL_PREFIX="$work/prefix" >/dev/null
+cmake --build "$work/lib" -j "$jobs"
+cmake --install "$work/lib" >/dev/null
+
+echo "=== package: find_package consumer ==="
+cmake -S tests/package/installed -B "$work/installed" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+cmake --build "$work/installed" -j "$jobs"
+"$work/installed/consumer"
+
+echo "=== package: add_subdirectory consumer ==="
+cmake -S tests/package/subdirectory -B "$work/subdirectory" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DRAFTKV_SOURCE_DIR="$root" >/dev/null
+cmake --build "$work/subdirectory" -j "$jobs"
+"$work/subdirectory/consumer"
+# Under add_subdirectory nothing of the test tree may be configured.
+if grep -q 'raft_planted_bugs\|gtest' "$work/subdirectory/build.ninja"; then
+  echo "add_subdirectory configured test targets" >&2
+  exit 1
+fi
+echo "=== package: ok ==="
