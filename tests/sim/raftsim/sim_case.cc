@@ -15,7 +15,7 @@ SimConfig config_for(const SimCase& c) {
   return cfg;
 }
 
-std::string replay_command(const SimCase& c, const std::string& bug) {
+std::string replay_command(const SimCase& c, const std::string& program) {
   std::string schedule;
   std::istringstream lines(describe(c.schedule, c.nodes));
   for (std::string line; std::getline(lines, line);) {
@@ -23,7 +23,7 @@ std::string replay_command(const SimCase& c, const std::string& bug) {
     while (!line.empty() && line.back() == ' ') line.pop_back();
     schedule += (schedule.empty() ? "" : "; ") + line;
   }
-  std::string out = bug.empty() ? "raftsim" : "raftsim_planted --bug " + bug;
+  std::string out = program;
   out += " --seed " + std::to_string(c.seed) + " --nodes " + std::to_string(c.nodes) +
          " --duration " + format_exact(c.duration);
   if (c.small_batches) out += " --max-entries-per-msg 1";
@@ -36,7 +36,7 @@ std::string replay_command(const SimCase& c, const std::string& bug) {
 void showValue(const SimCase& c, std::ostream& os) {
   os << "seed " << c.seed << ", " << c.nodes << " nodes"
      << (c.small_batches ? ", one entry per AppendEntries" : "") << ", schedule:\n"
-     << describe(c.schedule, c.nodes) << "replay: " << replay_command(c) << "\n";
+     << describe(c.schedule, c.nodes);
 }
 
 std::string head(const std::string& text, std::size_t lines) {

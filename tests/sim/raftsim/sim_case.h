@@ -23,11 +23,14 @@ struct SimCase {
   int leader_within_timeouts = 10;
 };
 
-/// The simulator configuration of a case (no timeline).
+/// The simulator configuration of a case (no timeline, no workload: set make_workload).
 SimConfig config_for(const SimCase& c);
-/// `raftsim ... --schedule '...'` (or `raftsim_planted --bug <bug> ...`) replaying it.
-std::string replay_command(const SimCase& c, const std::string& bug = "");
-/// RapidCheck prints counterexamples with this: the schedule and the replay command.
+/// `<program> --seed ... --schedule '...'`: the replay CLI (cli.h) command that replays the
+/// case with a timeline -- `raftsim` for raft-kv, `raftsim_planted --bug <bug>` with a
+/// planted bug, your own program for your service.
+std::string replay_command(const SimCase& c, const std::string& program = "raftsim");
+/// RapidCheck prints counterexamples with this: the seed, cluster and schedule (the replay
+/// command depends on the program: see replay_command).
 void showValue(const SimCase& c, std::ostream& os);
 
 /// The first lines of a verdict's details, for a failure message.

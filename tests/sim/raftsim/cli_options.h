@@ -1,4 +1,4 @@
-// Command-line options of the raftsim replay CLI.
+// Command-line options of the replay CLI (cli.h).
 #pragma once
 
 #include <cstdint>
@@ -24,8 +24,8 @@ struct Options {
   bool help = false;
 };
 
-/// Parses argv. On error returns nullopt and sets `error`.
-std::optional<Options> parse_options(int argc, char** argv, std::string& error);
-const char* usage();
+/// Parses argv (`planted_core`: --bug is allowed). On error returns nullopt and sets `error`.
+std::optional<Options> parse_options(int argc, char** argv, bool planted_core, std::string& error);
+std::string usage(const std::string& program);
 
 }  // namespace raftsim::cli

@@ -1,4 +1,4 @@
-#include "options.h"
+#include "raftsim/cli_options.h"
 
 #include <fstream>
 #include <sstream>
@@ -6,8 +6,8 @@
 
 namespace raftsim::cli {
 
-const char* usage() {
-  return R"(raftsim: replay one simulated raft-kv run, or soak over many seeds.
+std::string usage(const std::string& program) {
+  return program + R"(: replay one simulated run of the service, or soak over many seeds.
 
   --seed N               run seed (default 1): network, clients, node RNGs, random schedule
   --seeds K              soak: run seeds N .. N+K-1, print failing seeds only
@@ -23,7 +23,7 @@ const char* usage() {
   --latency SPEC         constant:5ms | uniform:1ms-10ms | exponential:1ms+4ms
   --rate R               client operations per second, all clients (default 100)
   --clients N            concurrent clients (default 5)
-  --keys N, --values N   key and value ranges (default 3 and 5)
+  --keys N, --values N   key and value ranges, for workloads that use them (default 3 and 5)
   --client-timeout D     a client gives up after D (default 500ms)
   --tick D               tick interval (default 10ms)
   --election-tick N      election timeout in ticks (default 10)
@@ -35,7 +35,8 @@ const char* usage() {
   --observe-every K      invariant checks after every K-th event per node (default 1)
   --leader-within N      liveness bound: a stable leader within N election timeouts after
                          the faults end (default 10)
-  --bug NAME             plant a bug (raftsim_planted only): commit_earlier_term_by_counting,
+  --bug NAME             plant a bug in the core (programs linked with the planted-bug core,
+                         e.g. raftsim_planted): commit_earlier_term_by_counting,
                          vote_before_persist, read_without_quorum_check,
                          truncate_on_matching_append, ack_before_sync,
                          install_stale_snapshot, compact_uncommitted
@@ -78,7 +79,8 @@ bool parse_number(std::string_view text, T& out) {
 
 }  // namespace
 
-std::optional<Options> parse_options(int argc, char** argv, std::string& error) {
+std::optional<Options> parse_options(int argc, char** argv, bool planted_core,
+                                     std::string& error) {
   Options o;
   for (int i = 1; i < argc; ++i) {
     const std::string_view flag = argv[i];
@@ -148,9 +150,10 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
       ss << in.rdbuf();
       o.schedule_text = ss.str();
     } else if (flag == "--bug") {
-#ifndef RAFTSIM_PLANTED_CORE
-      return fail("this build runs the production core; use raftsim_planted to plant bugs");
-#endif
+      if (!planted_core) {
+        return fail("this program runs the production core; plant bugs with one linked with "
+                    "the planted-bug core (raftsim_planted)");
+      }
       auto v = value();
       if (!v || !set_bug(c.bugs, *v)) return fail("unknown bug (see --help)");
     } else if (flag == "--timeline") {

@@ -1,18 +1,21 @@
-// raftsim: replays one simulated run from its seed (and optionally an explicit fault
-// schedule) with a readable timeline and the verdict of every property; or, with
-// --seeds K, soaks over K seeds and reports the failing ones.
+// The replay CLI (cli.h): one simulated run from its seed (and optionally an explicit
+// fault schedule) with a readable timeline and the verdict of every property; or, with
+// --seeds K, a soak over K seeds that reports the failing ones.
+#include "raftsim/cli.h"
+
 #include <chrono>
 #include <fstream>
 #include <iostream>
 
-#include "options.h"
+#include "raftsim/cli_options.h"
 #include "raftsim/checks.h"
 #include "raftsim/simulator.h"
 #include "raftsim/timeline.h"
 
+namespace raftsim {
+
 namespace {
 
-using namespace raftsim;
 using cli::Options;
 
 // Everything but client operations: faults, roles, crashes, summaries.
@@ -62,7 +65,7 @@ int run_one(const Options& o, SimConfig cfg) {
   const Verdict v = judge(r, o.lincheck);
   if (!o.history_path.empty()) {
     std::ofstream out(o.history_path);
-    write_jsonl(r.history, out);
+    write_jsonl(r, out);
   }
   const SimStats& s = r.stats;
   std::cout << "\n" << s.events << " events, " << s.ticks << " ticks, " << s.messages_sent
@@ -85,7 +88,7 @@ int run_one(const Options& o, SimConfig cfg) {
   return v.ok() ? 0 : 1;
 }
 
-int soak(const Options& o) {
+int soak(const Options& o, const CliOptions& cli) {
   std::uint64_t failures = 0;
   double simulated = 0;
   const auto wall_start = std::chrono::steady_clock::now();
@@ -99,7 +102,7 @@ int soak(const Options& o) {
     const Verdict v = judge(r, o.lincheck);
     if (!v.ok()) {
       ++failures;
-      std::cout << "seed " << seed << ": FAILED (replay: raftsim --seed " << seed
+      std::cout << "seed " << seed << ": FAILED (replay: " << cli.program << " --seed " << seed
                 << " with the same options)\n" << v.details << std::flush;
     }
   }
@@ -111,30 +114,39 @@ int soak(const Options& o) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run_cli(int argc, char** argv, const WorkloadFactory& workload, const CliOptions& options) {
   std::string error;
-  const std::optional<Options> o = cli::parse_options(argc, argv, error);
+  std::optional<Options> o = cli::parse_options(argc, argv, options.planted_core, error);
   if (!o) {
-    std::cerr << "raftsim: " << error << "\n";
+    std::cerr << options.program << ": " << error << "\n";
     return 2;
   }
   if (o->help) {
-    std::cout << cli::usage();
+    std::cout << cli::usage(options.program);
     return 0;
   }
+  o->sim.make_workload = workload;
   if (o->seeds > 1) {
     if (o->schedule_text && !parse_schedule(*o->schedule_text, error)) {
-      std::cerr << "raftsim: " << error << "\n";
+      std::cerr << options.program << ": " << error << "\n";
       return 2;
     }
-    return soak(*o);
+    return soak(*o, options);
   }
   SimConfig cfg = o->sim;
   auto schedule = schedule_for(*o, cfg.seed, error);
   if (!schedule) {
-    std::cerr << "raftsim: " << error << "\n";
+    std::cerr << options.program << ": " << error << "\n";
     return 2;
   }
   cfg.schedule = *schedule;
   return run_one(*o, cfg);
 }
+
+int run_cli(int argc, char** argv, const WorkloadFactory& workload, const std::string& program) {
+  CliOptions options;
+  options.program = program;
+  return run_cli(argc, argv, workload, options);
+}
+
+}  // namespace raftsim
