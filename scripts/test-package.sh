@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The CMake package from a consumer's side (tests/package, examples/counter): installs
-# raftkv's libraries -- built without tests, so with the runtime dependencies only -- into
-# a temporary prefix, then builds and runs
+# The CMake package from a consumer's side: installs raftkv's libraries -- built without
+# tests, so needing the runtime dependencies only -- into a temporary prefix, then builds
+# and runs
 #   - tests/package/installed      find_package(raftkv CONFIG) against that prefix
+#   - examples/counter             the example service, as a project of its own against
+#                                  that prefix (COMPONENTS testing), with its tests
 #   - tests/package/subdirectory   add_subdirectory of this source tree
 # Usage: scripts/test-package.sh [work dir]   (default: a fresh temporary directory)
 set -euo pipefail
@@ -11,7 +13,7 @@ root=$PWD
 work=${1:-$(mktemp -d)}
 jobs=$(nproc)
 echo "=== package: install into $work/prefix ==="
-cmake -S . -B "$work/lib" -G Ninja -DCMAKE_BUILD_TYPE=Release -DRAFTKV_BUILD_TESTS=OFF \
+cmake -S . -B "$work/lib" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_UNITY_BUILD=ON -DRAFTKV_BUILD_TESTS=OFF \
   -DRAFTKV_BUILD_TOOLS=OFF -DRAFTKV_INSTALL=ON -DCMAKE_INSTALL_PREFIX="$work/prefix" >/dev/null
 cmake --build "$work/lib" -j "$jobs"
 cmake --install "$work/lib" >/dev/null
@@ -22,8 +24,15 @@ cmake -S tests/package/installed -B "$work/installed" -G Ninja -DCMAKE_BUILD_TYP
 cmake --build "$work/installed" -j "$jobs"
 "$work/installed/consumer"
 
+echo "=== package: examples/counter against the installed package ==="
+cmake -S examples/counter -B "$work/counter" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+cmake --build "$work/counter" -j "$jobs"
+ctest --test-dir "$work/counter" -L example -j "$jobs" --output-on-failure
+"$work/counter/counter_sim" --seed 1 --nodes 3 --duration 3s --timeline none
+
 echo "=== package: add_subdirectory consumer ==="
-cmake -S tests/package/subdirectory -B "$work/subdirectory" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+cmake -S tests/package/subdirectory -B "$work/subdirectory" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_UNITY_BUILD=ON \
   -DRAFTKV_SOURCE_DIR="$root" >/dev/null
 cmake --build "$work/subdirectory" -j "$jobs"
 "$work/subdirectory/consumer"

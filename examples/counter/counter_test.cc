@@ -33,6 +33,13 @@ RC_GTEST_PROP(Counter, acknowledged_adds_survive_crashes_of_any_nodes, ()) {
   raftsim::check_case(*raftsim::gen_crash_case(millis(1500), seconds(2)), workload, "counter_sim");
 }
 
+// The same property over the buggy counter: disabled, since it fails by design. Run it to
+// see what a failure looks like (docs/testing-your-service.md):
+//   counter_tests --gtest_also_run_disabled_tests --gtest_filter='*DISABLED_buggy*'
+RC_GTEST_PROP(Counter, DISABLED_buggy_counter_fails_the_same_property, ()) {
+  raftsim::check_case(*cases(), buggy_workload, "counter_sim --buggy");
+}
+
 // The planted bug needs a fault to show: a follower cut off (or down) while the leader
 // compacts past its log, which then catches up through InstallSnapshot onto the state it
 // already had. The seed and budget are fixed (not RC_PARAMS), so the test replays the

@@ -1,17 +1,20 @@
 // A consumer of the raftkv package (tests/package): one short simulated run of a 3-node
 // lin-kv cluster under faults, its history checked by lincheck. It touches every runtime
-// target -- the core, kv, the simulator, lincheck, the Maelstrom transport -- so a missing
-// header, library or usage requirement in the package fails this build or this run.
+// target -- the core, the service, kv, the simulator, lincheck, the Maelstrom transport --
+// so a missing header, library or usage requirement in the package fails this build or
+// this run.
 #include <cstdio>
 #include <string>
 
 #include "lincheck/verdict.h"
 #include "raftsim/checks.h"
+#include "raftsim/kv_workload.h"
 #include "raftsim/simulator.h"
 #include "transport/maelstrom.h"
 
 int main() {
   raftsim::SimConfig config;
+  config.make_workload = raftsim::kv_workload;
   config.seed = 7;
   config.cluster.nodes = 3;
   config.duration = raftsim::seconds(4);

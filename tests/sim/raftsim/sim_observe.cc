@@ -92,6 +92,10 @@ void Simulator::check_snapshot(SimNode& n) {
 
 void Simulator::node_restored(int node, const raft::SnapshotMeta& meta) {
   ++stats_.snapshots_installed;
+  if (config_.timeline != nullptr) {
+    note("n" + std::to_string(node) + " restored the leader's snapshot at index " +
+         std::to_string(meta.index.value()) + " (term " + std::to_string(meta.term.value()) + ")");
+  }
   checker_.observe_snapshot(raft::NodeId{static_cast<std::uint64_t>(node)}, meta);
 }
 

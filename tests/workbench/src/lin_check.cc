@@ -121,5 +121,4 @@ RegisterCheck check_registers(const std::vector<KeyOps>& keys, double timeout_s)
   return out;
 }
 
-
 }  // namespace workbench
