@@ -13,12 +13,15 @@
 // program made with raftsim::run_cli, cli.h).
 #pragma once
 
+#include <rapidcheck.h>
+
 #include <cstdint>
 #include <string>
 
 #include "raftsim/checks.h"
 #include "raftsim/gen.h"
 #include "raftsim/result.h"
+#include "raftsim/rng.h"
 #include "raftsim/sim_case.h"
 
 namespace raftsim {
@@ -28,6 +31,13 @@ namespace raftsim {
 /// (`program` + the case's options). Returns the run for further assertions.
 SimResult check_case(const SimCase& c, const WorkloadFactory& workload,
                      const std::string& program, const Properties& which = {});
+
+/// A value from a RapidCheck generator, drawn with the simulator's RNG so that the run's
+/// seed decides it: how a Workload::next can use an rc::Gen of requests.
+template <class T>
+T draw(const rc::Gen<T>& gen, Rng& rng, int size = rc::kNominalSize) {
+  return gen(rc::Random(rng.next()), size).value();
+}
 
 /// A search for a failing case, as a test that expects one (a planted bug) runs it.
 struct Hunt {
