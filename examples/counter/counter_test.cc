@@ -9,6 +9,7 @@
 #include <rapidcheck/gtest.h>
 
 #include <iostream>
+#include <utility>
 
 #include "counter_workload.h"
 #include "raftsim/property.h"
@@ -20,9 +21,18 @@ using raftsim::FaultMix;
 using raftsim::millis;
 using raftsim::seconds;
 
+// Compaction every 8 entries (the simulator's default is 32): several snapshots per run,
+// so snapshot(), restore() and InstallSnapshot are in most cases with a crash or a cut.
+rc::Gen<raftsim::SimCase> often_compacting(rc::Gen<raftsim::SimCase> gen) {
+  return rc::gen::map(std::move(gen), [](raftsim::SimCase c) {
+    c.snapshot_entries = 8;
+    return c;
+  });
+}
+
 // 3 or 5 nodes, 2 virtual seconds: faults for 1.5 s, then time to recover.
 rc::Gen<raftsim::SimCase> cases() {
-  return raftsim::gen_case(FaultMix::all(), millis(1500), seconds(2));
+  return often_compacting(raftsim::gen_case(FaultMix::all(), millis(1500), seconds(2)));
 }
 
 RC_GTEST_PROP(Counter, linearizable_safe_live_and_durable_under_faults, ()) {
@@ -30,7 +40,8 @@ RC_GTEST_PROP(Counter, linearizable_safe_live_and_durable_under_faults, ()) {
 }
 
 RC_GTEST_PROP(Counter, acknowledged_adds_survive_crashes_of_any_nodes, ()) {
-  raftsim::check_case(*raftsim::gen_crash_case(millis(1500), seconds(2)), workload, "counter_sim");
+  raftsim::check_case(*often_compacting(raftsim::gen_crash_case(millis(1500), seconds(2))),
+                      workload, "counter_sim");
 }
 
 // The same property over the buggy counter: disabled, since it fails by design. Run it to
@@ -49,7 +60,7 @@ TEST(Counter, merging_restore_is_caught_and_shrunk_to_a_few_faults) {
   FaultMix mix;
   mix.partition = true;
   const raftsim::Hunt hunt = raftsim::hunt(
-      raftsim::gen_case(mix, millis(1500), seconds(2), {3}), buggy_workload,
+      often_compacting(raftsim::gen_case(mix, millis(1500), seconds(2), {3})), buggy_workload,
       /*seed=*/2, /*max_cases=*/500);
   ASSERT_TRUE(hunt.found) << "the merging restore was not caught in 500 cases";
   std::cout << "caught after " << hunt.cases << " cases; the first failing schedule had "

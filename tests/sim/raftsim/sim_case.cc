@@ -12,6 +12,7 @@ SimConfig config_for(const SimCase& c) {
   cfg.schedule = c.schedule;
   cfg.duration = c.duration;
   cfg.checks.leader_within_timeouts = c.leader_within_timeouts;
+  cfg.cluster.snapshot_entries = c.snapshot_entries;
   return cfg;
 }
 
@@ -27,6 +28,9 @@ std::string replay_command(const SimCase& c, const std::string& program) {
   out += " --seed " + std::to_string(c.seed) + " --nodes " + std::to_string(c.nodes) +
          " --duration " + format_exact(c.duration);
   if (c.small_batches) out += " --max-entries-per-msg 1";
+  if (c.snapshot_entries != ClusterConfig{}.snapshot_entries) {
+    out += " --snapshot-entries " + std::to_string(c.snapshot_entries);
+  }
   if (c.leader_within_timeouts != 10) {
     out += " --leader-within " + std::to_string(c.leader_within_timeouts);
   }
@@ -35,7 +39,11 @@ std::string replay_command(const SimCase& c, const std::string& program) {
 
 void showValue(const SimCase& c, std::ostream& os) {
   os << "seed " << c.seed << ", " << c.nodes << " nodes"
-     << (c.small_batches ? ", one entry per AppendEntries" : "") << ", schedule:\n"
+     << (c.small_batches ? ", one entry per AppendEntries" : "")
+     << (c.snapshot_entries != ClusterConfig{}.snapshot_entries
+             ? ", a snapshot every " + std::to_string(c.snapshot_entries) + " entries"
+             : "")
+     << ", schedule:\n"
      << describe(c.schedule, c.nodes);
 }
 

@@ -21,6 +21,9 @@ struct SimCase {
   Micros duration = seconds(4);
   /// The liveness bound, in election timeouts (CheckConfig::leader_within_timeouts).
   int leader_within_timeouts = 10;
+  /// Log compaction every this many applied entries (ClusterConfig::snapshot_entries).
+  /// Lower it to put snapshot(), restore() and InstallSnapshot through more of every run.
+  std::uint64_t snapshot_entries = ClusterConfig{}.snapshot_entries;
 };
 
 /// The simulator configuration of a case (no timeline, no workload: set make_workload).
