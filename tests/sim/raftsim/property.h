@@ -49,7 +49,8 @@ struct Hunt {
 };
 
 /// RapidCheck's search and shrinking from a fixed seed (not RC_PARAMS, so that the same
-/// search replays however the test is started), over at most `max_cases` cases.
+/// search replays however the test is started), over at most `max_cases` cases. (At exit
+/// RapidCheck prints a "reproduce" line for the failure the search found: expected.)
 Hunt hunt(const rc::Gen<SimCase>& cases, const WorkloadFactory& workload, std::uint64_t seed,
           int max_cases, const Properties& which = {});
 
