@@ -36,8 +36,10 @@ cmake -S tests/package/subdirectory -B "$work/subdirectory" -G Ninja -DCMAKE_BUI
   -DRAFTKV_SOURCE_DIR="$root" >/dev/null
 cmake --build "$work/subdirectory" -j "$jobs"
 "$work/subdirectory/consumer"
-# Under add_subdirectory nothing of the test tree may be configured.
-if grep -q 'raft_planted_bugs\|gtest' "$work/subdirectory/build.ninja"; then
+# Under add_subdirectory nothing of the test tree may be configured: no planted-bug core,
+# no test or benchmark programs.
+if grep -q 'raft_planted_bugs\|raft_tests\|raftsim_tests\|kv_tests\|lincheck_tests\|_bench' \
+    "$work/subdirectory/build.ninja"; then
   echo "add_subdirectory configured test targets" >&2
   exit 1
 fi
