@@ -7,9 +7,8 @@ namespace kv {
 // The format (every replica decodes every command, so this is on the apply path of each
 // node; JSON text cost ~1 µs a command, this a few dozen ns):
 //
-//   'K' 0x01              magic and version
-//   varint origin, varint seq
-//   'w' key value | 'c' key from to
+//   operation:  'K' 0x02 ('w' key value | 'c' key from to | 'r' key)
+//   result:     'R' 0x01 ('o' value | 'e' varint code, varint len, text)
 //
 // where each JSON value is one tag byte and its payload:
 //   0x00                  null
@@ -20,9 +19,14 @@ namespace kv {
 namespace {
 
 constexpr char kMagic = 'K';
-constexpr char kVersion = 0x01;
+constexpr char kVersion = 0x02;
 constexpr char kWrite = 'w';
 constexpr char kCas = 'c';
+constexpr char kRead = 'r';
+constexpr char kResultMagic = 'R';
+constexpr char kResultVersion = 0x01;
+constexpr char kOk = 'o';
+constexpr char kError = 'e';
 enum Tag : unsigned char { kNull = 0, kNonNegative = 1, kNegative = 2, kJsonText = 3 };
 
 void put_varint(std::string& out, std::uint64_t v) {
@@ -99,6 +103,17 @@ class Reader {
     return 0;
   }
 
+  std::string text() {
+    const std::uint64_t len = varint();
+    if (!ok_ || len > in_.size() - pos_) {
+      fail();
+      return {};
+    }
+    std::string s(in_.substr(pos_, len));
+    pos_ += len;
+    return s;
+  }
+
   json value() {
     switch (static_cast<unsigned char>(byte())) {
       case kNull:
@@ -137,46 +152,103 @@ class Reader {
 
 }  // namespace
 
-std::string encode_command(const Command& c) {
+std::string encode_operation(const Operation& op) {
   std::string out;
-  out.reserve(24);
+  out.reserve(16);
   out.push_back(kMagic);
   out.push_back(kVersion);
-  put_varint(out, c.origin.value());
-  put_varint(out, c.seq);
-  if (c.op.kind == Operation::Kind::kWrite) {
-    out.push_back(kWrite);
-    put_value(out, c.op.key);
-    put_value(out, c.op.value);
-  } else {
-    out.push_back(kCas);
-    put_value(out, c.op.key);
-    put_value(out, c.op.from);
-    put_value(out, c.op.to);
+  switch (op.kind) {
+    case Operation::Kind::kWrite:
+      out.push_back(kWrite);
+      put_value(out, op.key);
+      put_value(out, op.value);
+      break;
+    case Operation::Kind::kCas:
+      out.push_back(kCas);
+      put_value(out, op.key);
+      put_value(out, op.from);
+      put_value(out, op.to);
+      break;
+    case Operation::Kind::kRead:
+      out.push_back(kRead);
+      put_value(out, op.key);
+      break;
   }
   return out;
 }
 
-std::optional<Command> decode_command(std::string_view bytes) {
+std::optional<Operation> decode_operation(std::string_view bytes) {
   Reader in(bytes);
   if (in.byte() != kMagic || in.byte() != kVersion) return std::nullopt;
-  Command c;
-  c.origin = raft::NodeId{in.varint()};
-  c.seq = in.varint();
+  Operation op;
   const char kind = in.byte();
-  c.op.key = in.value();
+  op.key = in.value();
   if (kind == kWrite) {
-    c.op.kind = Operation::Kind::kWrite;
-    c.op.value = in.value();
+    op.kind = Operation::Kind::kWrite;
+    op.value = in.value();
   } else if (kind == kCas) {
-    c.op.kind = Operation::Kind::kCas;
-    c.op.from = in.value();
-    c.op.to = in.value();
+    op.kind = Operation::Kind::kCas;
+    op.from = in.value();
+    op.to = in.value();
+  } else if (kind == kRead) {
+    op.kind = Operation::Kind::kRead;
   } else {
     return std::nullopt;
   }
   if (!in.ok() || !in.at_end()) return std::nullopt;
-  return c;
+  return op;
+}
+
+std::string encode_result(const Result& r) {
+  std::string out;
+  out.push_back(kResultMagic);
+  out.push_back(kResultVersion);
+  if (r.ok) {
+    out.push_back(kOk);
+    put_value(out, r.value);
+  } else {
+    out.push_back(kError);
+    put_varint(out, static_cast<std::uint64_t>(r.code));
+    put_varint(out, r.text.size());
+    out += r.text;
+  }
+  return out;
+}
+
+std::optional<Result> decode_result(std::string_view bytes) {
+  Reader in(bytes);
+  if (in.byte() != kResultMagic || in.byte() != kResultVersion) return std::nullopt;
+  Result r;
+  const char kind = in.byte();
+  if (kind == kOk) {
+    r = Result::success(in.value());
+  } else if (kind == kError) {
+    const std::uint64_t code = in.varint();
+    if (code > 1000) return std::nullopt;
+    r = Result::error(static_cast<ErrorCode>(code), in.text());
+  } else {
+    return std::nullopt;
+  }
+  if (!in.ok() || !in.at_end()) return std::nullopt;
+  return r;
+}
+
+Result result_of(const raft::Outcome& outcome) {
+  using Status = raft::Outcome::Status;
+  switch (outcome.status) {
+    case Status::kOk:
+      if (std::optional<Result> r = decode_result(outcome.result)) return *r;
+      // Every replica runs this code: an unreadable result is a bug, and whether the
+      // command took effect is not known from here.
+      return Result::error(ErrorCode::kCrash, "the state machine's result is unreadable");
+    case Status::kUnavailable:
+      return Result::error(ErrorCode::kTemporarilyUnavailable, outcome.error);
+    case Status::kTooLarge:
+      return Result::error(ErrorCode::kMalformedRequest, outcome.error);
+    case Status::kUnknown:
+      break;
+  }
+  return Result::error(ErrorCode::kTimeout, outcome.error);
 }
 
 }  // namespace kv

@@ -1,33 +1,35 @@
-// A write or cas as it travels through the Raft log: the operation plus who is waiting
-// for its outcome (the node that took the client request, and that node's request
-// number). Every replica applies every command; only the origin answers the client.
-// (origin, seq) also makes applying idempotent: a command proposed twice -- a duplicated
-// forward -- takes effect once.
+// How kv's operations and results travel as the opaque bytes of raft::StateMachine: the
+// Maelstrom node encodes a client's write or cas as a command (and a read as a query),
+// every replica decodes it in kv::StateMachine::apply, and the result comes back encoded.
+// (raft::Service wraps each command in an envelope with its origin and request number.)
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "kv/state_machine.h"
-#include "raft/types.h"
+#include "raft/service.h"
 
 namespace kv {
 
-struct Command {
-  raft::NodeId origin;
-  std::uint64_t seq = 0;
-  Operation op;
-};
-
-/// Deepest nesting of arrays/objects in a command's key or values; decode_command refuses
+/// Deepest nesting of arrays/objects in a command's key or values; decode_operation refuses
 /// deeper ones. (Client input is already limited to 100 levels per line by the transport.)
 inline constexpr std::size_t kMaxValueDepth = 100;
 
 /// A compact binary form (format in command.cc): integers, Maelstrom's keys and values, as
-/// varints; any other JSON value as its text.
-std::string encode_command(const Command& c);
-/// Nullopt if `bytes` is not exactly one command in this format (logged by the caller).
-std::optional<Command> decode_command(std::string_view bytes);
+/// varints; any other JSON value as its text. Reads encode as queries, the rest as commands.
+std::string encode_operation(const Operation& op);
+/// Nullopt if `bytes` is not exactly one operation in this format.
+std::optional<Operation> decode_operation(std::string_view bytes);
+
+std::string encode_result(const Result& r);
+/// Nullopt if `bytes` is not exactly one result in this format.
+std::optional<Result> decode_result(std::string_view bytes);
+
+/// The Maelstrom answer for how the service ended a request: the state machine's result,
+/// or 11 (unavailable, definite), 12 (too large, definite), 0 (timeout, indefinite).
+Result result_of(const raft::Outcome& outcome);
 
 }  // namespace kv

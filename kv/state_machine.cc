@@ -1,5 +1,7 @@
 #include "kv/state_machine.h"
 
+#include "kv/command.h"
+
 #include <algorithm>
 #include <charconv>
 #include <vector>
@@ -23,7 +25,7 @@ std::string text_of(const json& v) {
 }
 
 constexpr std::string_view kSnapshotMagic = "RKVSM";
-constexpr std::uint8_t kSnapshotVersion = 1;
+constexpr std::uint8_t kSnapshotVersion = 2;
 
 void put_u32(std::string& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -43,23 +45,6 @@ bool get_int(std::string_view& in, T& v) {
   in.remove_prefix(sizeof(T));
   return true;
 }
-void put_gap(std::string& out, std::uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>(v | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-bool get_gap(std::string_view& in, std::uint64_t& v) {
-  v = 0;
-  for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
-    const auto b = static_cast<unsigned char>(in.front());
-    in.remove_prefix(1);
-    v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
-    if ((b & 0x80) == 0) return true;
-  }
-  return false;
-}
 bool get_text(std::string_view& in, std::string_view& s) {
   std::uint32_t n = 0;
   if (!get_int(in, n) || in.size() < n) return false;
@@ -69,106 +54,21 @@ bool get_text(std::string_view& in, std::string_view& s) {
 }
 }  // namespace
 
-bool Dedup::first_time(std::uint64_t origin, std::uint64_t seq) {
-  Window& w = origins_[origin];
-  if (seq <= w.floor) return false;
-  if (w.above.empty() || seq > w.above.back().first) {
-    w.above.emplace_back(seq, 0);
-  } else {
-    auto it = std::lower_bound(w.above.begin(), w.above.end(), std::make_pair(seq, std::uint8_t{0}));
-    if (it != w.above.end() && it->first == seq) return false;
-    w.above.insert(it, {seq, 0});
+std::string StateMachine::apply(std::string_view command) {
+  const std::optional<Operation> op = decode_operation(command);
+  if (!op || op->kind == Operation::Kind::kRead) {
+    // Deterministic on every replica: the same bytes get the same answer everywhere.
+    return encode_result(Result::error(ErrorCode::kMalformedRequest, "not a kv write or cas"));
   }
-  if (w.above.size() > window_) {
-    w.floor = w.above.front().first;
-    w.above.pop_front();
-  }
-  return true;
+  return encode_result(apply(*op));
 }
 
-void Dedup::set_outcome(std::uint64_t origin, std::uint64_t seq, ErrorCode code) {
-  auto& above = origins_[origin].above;
-  auto it = std::lower_bound(above.begin(), above.end(), std::make_pair(seq, std::uint8_t{0}));
-  if (it != above.end() && it->first == seq) it->second = static_cast<std::uint8_t>(code);
-}
-
-std::optional<Result> Dedup::outcome(std::uint64_t origin, std::uint64_t seq,
-                                     bool& settled) const {
-  settled = false;
-  auto o = origins_.find(origin);
-  if (o == origins_.end()) return std::nullopt;
-  if (seq <= o->second.floor) {
-    settled = true;
-    return std::nullopt;
+std::string StateMachine::query(std::string_view query) const {
+  const std::optional<Operation> op = decode_operation(query);
+  if (!op || op->kind != Operation::Kind::kRead) {
+    return encode_result(Result::error(ErrorCode::kMalformedRequest, "not a kv read"));
   }
-  const auto& above = o->second.above;
-  auto it = std::lower_bound(above.begin(), above.end(), std::make_pair(seq, std::uint8_t{0}));
-  if (it == above.end() || it->first != seq) return std::nullopt;
-  switch (it->second) {
-    case 0: return Result::success();
-    case static_cast<std::uint8_t>(ErrorCode::kKeyDoesNotExist):
-      return Result::error(ErrorCode::kKeyDoesNotExist, "key does not exist");
-    default:
-      return Result::error(static_cast<ErrorCode>(it->second),
-                           "precondition failed (applied while this node caught up)");
-  }
-}
-
-std::size_t Dedup::size() const {
-  std::size_t n = 0;
-  for (const auto& [origin, w] : origins_) n += w.above.size();
-  return n;
-}
-
-void Dedup::encode(std::string& out) const {
-  put_u64(out, origins_.size());
-  for (const auto& [origin, w] : origins_) {
-    put_u64(out, origin);
-    put_u64(out, w.floor);
-    put_u32(out, static_cast<std::uint32_t>(w.above.size()));
-    // Request numbers are mostly consecutive: gaps take a byte or two.
-    std::uint64_t prev = w.floor;
-    for (const auto& [seq, code] : w.above) {
-      put_gap(out, seq - prev);
-      out.push_back(static_cast<char>(code));
-      prev = seq;
-    }
-  }
-}
-
-bool Dedup::decode(std::string_view& in) {
-  std::map<std::uint64_t, Window> origins;
-  std::uint64_t count = 0;
-  if (!get_int(in, count) || count > in.size() / 20) return false;
-  for (std::uint64_t i = 0; i < count; ++i) {
-    std::uint64_t origin = 0;
-    Window w;
-    std::uint32_t n = 0;
-    if (!get_int(in, origin) || !get_int(in, w.floor) || !get_int(in, n) || n > window_) {
-      return false;
-    }
-    std::uint64_t prev = w.floor;
-    for (std::uint32_t k = 0; k < n; ++k) {
-      std::uint64_t gap = 0;
-      std::uint8_t code = 0;
-      if (!get_gap(in, gap) || !get_int(in, code) || gap == 0 || prev + gap < prev) {
-        return false;
-      }
-      prev += gap;
-      w.above.emplace_back(prev, code);  // ascending: the gaps are positive
-    }
-    origins[origin] = std::move(w);
-  }
-  origins_ = std::move(origins);
-  return true;
-}
-
-std::optional<Result> StateMachine::apply_once(std::uint64_t origin, std::uint64_t seq,
-                                               const Operation& op) {
-  if (!dedup_.first_time(origin, seq)) return std::nullopt;
-  Result r = apply(op);
-  if (!r.ok) dedup_.set_outcome(origin, seq, r.code);
-  return r;
+  return encode_result(read(op->key));
 }
 
 std::uint64_t StateMachine::fingerprint() const {
@@ -194,7 +94,6 @@ std::string StateMachine::snapshot() const {
     put_text(out, kv->first);
     put_text(out, kv->second.dump());
   }
-  dedup_.encode(out);
   return out;
 }
 
@@ -219,10 +118,8 @@ std::string StateMachine::restore(std::string_view in) {
     if (v.is_discarded()) return "kv snapshot: a value is not JSON";
     map.emplace(std::string(key), std::move(v));
   }
-  Dedup dedup(dedup_.window());
-  if (!dedup.decode(in) || !in.empty()) return "kv snapshot: bad deduplication state";
+  if (!in.empty()) return "kv snapshot: bytes after the last key";
   map_ = std::move(map);
-  dedup_ = std::move(dedup);
   return {};
 }
 

@@ -76,23 +76,6 @@ json encode_entries(const std::vector<Entry>& entries) {
   return arr;
 }
 
-json encode_op(const Operation& op) {
-  json j = {{"key", op.key}};
-  switch (op.kind) {
-    case Operation::Kind::kRead: j["op"] = "read"; break;
-    case Operation::Kind::kWrite:
-      j["op"] = "write";
-      j["value"] = op.value;
-      break;
-    case Operation::Kind::kCas:
-      j["op"] = "cas";
-      j["from"] = op.from;
-      j["to"] = op.to;
-      break;
-  }
-  return j;
-}
-
 json encode_raft(const Message& m) {
   json j = std::visit(
       Overloaded{
@@ -323,11 +306,11 @@ const std::vector<std::string>& peer_types() { return kPeerTypes; }
 json encode_peer(const PeerMessage& m) {
   return std::visit(
       Overloaded{[](const Message& r) { return encode_raft(r); },
-                 [](const ForwardRequest& f) -> json {
+                 [](const raft::ForwardRequest& f) -> json {
                    return {{"type", "kv_forward"}, {"origin", f.origin.value()},
-                           {"seq", f.seq}, {"op", encode_op(f.op)}};
+                           {"seq", f.seq}, {"command", bytes_to_text(f.command)}};
                  },
-                 [](const ForwardRejected& r) -> json {
+                 [](const raft::ForwardRejected& r) -> json {
                    return {{"type", "kv_forward_rejected"}, {"seq", r.seq},
                            {"leader", r.leader.value()}};
                  }},
@@ -342,19 +325,16 @@ std::variant<PeerMessage, DecodeError> decode_peer(const json& body, raft::NodeI
   const std::string type = body["type"].get<std::string>();
   Fields f{body, {}};
   if (type == "kv_forward") {
-    ForwardRequest fr{raft::NodeId{f.u64("origin")}, f.u64("seq"), {}};
-    const json& op = f.any("op");
+    raft::ForwardRequest fr{raft::NodeId{f.u64("origin")}, f.u64("seq"), {}};
+    const std::string text = f.str("command");
     if (!f.error.empty()) return DecodeError{f.error};
-    if (!op.is_object() || !op.contains("op") || !op["op"].is_string()) {
-      return DecodeError{"field 'op' must be an object with a string 'op'"};
-    }
-    auto decoded = decode_op_fields(op, op["op"].get<std::string>());
-    if (auto* err = std::get_if<DecodeError>(&decoded)) return *err;
-    fr.op = std::get<Operation>(std::move(decoded));
+    std::optional<std::string> command = text_to_bytes(text);
+    if (!command) return DecodeError{"a forward's command must be bytes as code points U+0000-U+00FF"};
+    fr.command = std::move(*command);
     return PeerMessage{std::move(fr)};
   }
   if (type == "kv_forward_rejected") {
-    ForwardRejected r{f.u64("seq"), raft::NodeId{f.u64("leader")}};
+    raft::ForwardRejected r{f.u64("seq"), raft::NodeId{f.u64("leader")}};
     if (!f.error.empty()) return DecodeError{f.error};
     return PeerMessage{r};
   }

@@ -11,7 +11,8 @@
 #include <optional>
 #include <string>
 
-#include "kv/service.h"
+#include "kv/state_machine.h"
+#include "raft/service.h"
 
 namespace kv {
 
@@ -19,6 +20,8 @@ namespace kv {
 bool is_peer_type(std::string_view type);
 /// All body types this codec writes (for registering handlers).
 const std::vector<std::string>& peer_types();
+
+using raft::PeerMessage;
 
 json encode_peer(const PeerMessage& m);
 

@@ -1,5 +1,5 @@
 // raft-kv: a Maelstrom lin-kv node. Maelstrom's transport (transport/) on the outside,
-// the lin-kv service (kv/) with its Raft core (raft/) inside; this file only wires them:
+// raft::Service over the lin-kv state machine (kv/) inside; this file only wires them:
 // node names <-> Raft ids, JSON <-> peer messages, client requests <-> service handles.
 #include <spdlog/spdlog.h>
 
@@ -8,8 +8,10 @@
 #include <memory>
 #include <unordered_map>
 
-#include "kv/service.h"
+#include "kv/command.h"
+#include "kv/state_machine.h"
 #include "kv/wire.h"
+#include "raft/service.h"
 #include "options.h"
 #include "raft/wal.h"
 #include "serve.h"
@@ -20,14 +22,14 @@ namespace {
 using maelstrom::Message;
 
 /// Everything that exists once init told us who we are.
-class KvNode final : public kv::Host {
+class KvNode final : public raft::ServiceHost {
  public:
   KvNode(maelstrom::Node& node, const raftkv::Options& opt) : node_(node) {
     const auto& names = node.node_ids();
     for (std::size_t i = 0; i < names.size(); ++i) {
       ids_[names[i]] = raft::NodeId{i + 1};  // every node gets node_ids in the same order
     }
-    kv::ServiceConfig cfg;
+    raft::ServiceConfig cfg;
     cfg.raft.id = ids_.at(node.id());
     for (const auto& [name, id] : ids_) cfg.raft.voters.push_back(id);
     cfg.raft.election_tick = std::max(2, opt.election_timeout_ms / opt.tick_ms);
@@ -47,7 +49,7 @@ class KvNode final : public kv::Host {
     cfg.write_retry_ticks = cfg.raft.election_tick;  // by then a lost leader is replaced
     storage_ = open_storage(opt, node.id());
     try {
-      service_ = std::make_unique<kv::Service>(cfg, *storage_, *this);
+      service_ = std::make_unique<raft::Service>(cfg, *storage_, machine_, *this);
     } catch (const std::runtime_error& e) {
       // A snapshot this build cannot read (a newer format): starting without it would
       // serve a state that lacks everything it covers.
@@ -62,10 +64,15 @@ class KvNode final : public kv::Host {
     if (auto* err = std::get_if<kv::DecodeError>(&op)) {
       throw maelstrom::Error(maelstrom::ErrorCode::malformed_request, err->what);
     }
-    const kv::ClientHandle h = next_handle_++;
+    const raft::ClientHandle h = next_handle_++;
     clients_.emplace(h, req);
     try {
-      service_->handle_client(h, std::get<kv::Operation>(std::move(op)));
+      const auto& operation = std::get<kv::Operation>(op);
+      if (operation.kind == kv::Operation::Kind::kRead) {
+        service_->read(h, kv::encode_operation(operation));
+      } else {
+        service_->propose(h, kv::encode_operation(operation));
+      }
     } catch (...) {
       // The node API answers 13 for this; forget the handle so the client never gets a
       // second answer. (Broken core invariants never get here: they fail-stop.)
@@ -109,12 +116,13 @@ class KvNode final : public kv::Host {
     return std::move(*wal);
   }
 
-  // ---- kv::Host --------------------------------------------------------------------
-  void send(raft::NodeId to, kv::PeerMessage message) override {
+  // ---- raft::ServiceHost -------------------------------------------------------------
+  void send(raft::NodeId to, raft::PeerMessage message) override {
     node_.send(node_.node_ids().at(to.value() - 1), kv::encode_peer(message));
   }
 
-  void respond(kv::ClientHandle client, const kv::Result& r) override {
+  void respond(raft::ClientHandle client, const raft::Outcome& outcome) override {
+    const kv::Result r = kv::result_of(outcome);
     auto it = clients_.find(client);
     if (it == clients_.end()) return;
     const Message req = std::move(it->second);
@@ -135,9 +143,10 @@ class KvNode final : public kv::Host {
   maelstrom::Node& node_;
   std::unordered_map<std::string, raft::NodeId> ids_;
   std::unique_ptr<raft::LogStorage> storage_;  // memory, or --data-dir's write-ahead log
-  std::unique_ptr<kv::Service> service_;
-  std::unordered_map<kv::ClientHandle, Message> clients_;
-  kv::ClientHandle next_handle_ = 1;
+  kv::StateMachine machine_;
+  std::unique_ptr<raft::Service> service_;
+  std::unordered_map<raft::ClientHandle, Message> clients_;
+  raft::ClientHandle next_handle_ = 1;
 };
 
 }  // namespace

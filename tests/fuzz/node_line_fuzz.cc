@@ -19,7 +19,9 @@
 #include <spdlog/spdlog.h>
 
 #include "fuzz_check.h"
-#include "kv/service.h"
+#include "kv/command.h"
+#include "kv/state_machine.h"
+#include "raft/service.h"
 #include "kv/wire.h"
 #include "transport/maelstrom.h"
 
@@ -28,16 +30,16 @@ namespace {
 using maelstrom::Message;
 using namespace std::chrono_literals;
 
-class FuzzNode final : public kv::Host {
+class FuzzNode final : public raft::ServiceHost {
  public:
   FuzzNode() : node_(options()) {
     node_.on_init([this] {
-      kv::ServiceConfig cfg;
+      raft::ServiceConfig cfg;
       cfg.raft.id = raft::NodeId{1};
       cfg.raft.voters = {raft::NodeId{1}};
       cfg.raft.election_tick = 5;
       cfg.raft.seed = 7;
-      service_ = std::make_unique<kv::Service>(cfg, storage_, *this);
+      service_ = std::make_unique<raft::Service>(cfg, storage_, machine_, *this);
       node_.every(10ms, [this] { service_->tick(); });
     });
     for (const char* type : {"read", "write", "cas"}) {
@@ -59,11 +61,12 @@ class FuzzNode final : public kv::Host {
     }
   }
 
-  void send(raft::NodeId to, kv::PeerMessage message) override {
+  void send(raft::NodeId to, raft::PeerMessage message) override {
     node_.send("n" + std::to_string(to.value()), kv::encode_peer(message));
   }
 
-  void respond(kv::ClientHandle client, const kv::Result& r) override {
+  void respond(raft::ClientHandle client, const raft::Outcome& outcome) override {
+    const kv::Result r = kv::result_of(outcome);
     auto it = clients_.find(client);
     if (it == clients_.end()) return;
     const Message req = std::move(it->second);
@@ -96,9 +99,14 @@ class FuzzNode final : public kv::Host {
     if (auto* err = std::get_if<kv::DecodeError>(&op)) {
       throw maelstrom::Error(maelstrom::ErrorCode::malformed_request, err->what);
     }
-    const kv::ClientHandle h = next_handle_++;
+    const raft::ClientHandle h = next_handle_++;
     clients_.emplace(h, req);
-    service_->handle_client(h, std::get<kv::Operation>(std::move(op)));
+    const auto& operation = std::get<kv::Operation>(op);
+    if (operation.kind == kv::Operation::Kind::kRead) {
+      service_->read(h, kv::encode_operation(operation));
+    } else {
+      service_->propose(h, kv::encode_operation(operation));
+    }
   }
 
   void on_peer(const Message& m) {
@@ -112,9 +120,10 @@ class FuzzNode final : public kv::Host {
   std::size_t lines_out_ = 0;
   maelstrom::Node node_;
   raft::MemoryStorage storage_;
-  std::unique_ptr<kv::Service> service_;
-  std::unordered_map<kv::ClientHandle, Message> clients_;
-  kv::ClientHandle next_handle_ = 1;
+  kv::StateMachine machine_;
+  std::unique_ptr<raft::Service> service_;
+  std::unordered_map<raft::ClientHandle, Message> clients_;
+  raft::ClientHandle next_handle_ = 1;
 };
 
 }  // namespace

@@ -9,23 +9,31 @@
 #include <memory>
 #include <set>
 
-#include "kv/service.h"
+#include "kv/command.h"
+#include "kv/state_machine.h"
+#include "raft/service.h"
 
 namespace kv {
 namespace {
 
+using raft::ClientHandle;
+using raft::ForwardRejected;
+using raft::ForwardRequest;
 using raft::NodeId;
+using raft::PeerMessage;
+using raft::Service;
+using raft::ServiceConfig;
 
 class FakeNet;
 
-struct NodeHost final : Host {
+struct NodeHost final : raft::ServiceHost {
   FakeNet* net = nullptr;
   NodeId id;
   std::map<ClientHandle, Result> answers;
   void send(NodeId to, PeerMessage m) override;
-  void respond(ClientHandle c, const Result& r) override {
+  void respond(ClientHandle c, const raft::Outcome& outcome) override {
     ASSERT_FALSE(answers.contains(c)) << "answered twice";
-    answers.emplace(c, r);
+    answers.emplace(c, result_of(outcome));
   }
 };
 
@@ -46,11 +54,20 @@ class FakeNet {
       cfg.request_timeout_ticks = 60;
       cfg.snapshot_entries = snapshot_entries;
       cfg.raft.max_snapshot_chunk_bytes = 256;
-      node.service = std::make_unique<Service>(cfg, node.storage, node.host);
+      node.service = std::make_unique<Service>(cfg, node.storage, node.machine, node.host);
     }
   }
 
   Service& service(NodeId id) { return *nodes_.at(id).service; }
+  /// A client request to node `id`, as the Maelstrom node makes it: reads as queries, writes
+  /// and cas as commands.
+  void submit(NodeId id, ClientHandle client, const Operation& op) {
+    if (op.kind == Operation::Kind::kRead) {
+      service(id).read(client, encode_operation(op));
+    } else {
+      service(id).propose(client, encode_operation(op));
+    }
+  }
   raft::MemoryStorage& storage(NodeId id) { return nodes_.at(id).storage; }
   std::map<ClientHandle, Result>& answers(NodeId id) { return nodes_.at(id).host.answers; }
 
@@ -119,6 +136,7 @@ class FakeNet {
  private:
   struct Node {
     raft::MemoryStorage storage;
+    StateMachine machine;
     NodeHost host;
     std::unique_ptr<Service> service;
   };
@@ -139,7 +157,7 @@ TEST(Service, LeaderAnswersWriteOnlyAfterItCommits) {
   FakeNet net(3);
   const NodeId l = net.elect();
   ASSERT_FALSE(l.is_none());
-  net.service(l).handle_client(1, Operation::write(1, 5));
+  net.submit(l, 1, Operation::write(1, 5));
   EXPECT_FALSE(net.answers(l).contains(1)) << "not before a quorum has it";
   net.deliver_all();
   ASSERT_TRUE(net.answers(l).contains(1));
@@ -150,13 +168,13 @@ TEST(Service, FollowerForwardsWritesAndAnswersWithTheAppliedOutcome) {
   FakeNet net(3);
   const NodeId l = net.elect();
   const NodeId f1 = net.follower_of(l, 0), f2 = net.follower_of(l, 1);
-  net.service(f1).handle_client(1, Operation::write(7, 1));
+  net.submit(f1, 1, Operation::write(7, 1));
   net.deliver_all();
   net.tick();
   ASSERT_TRUE(net.answers(f1).contains(1));
   EXPECT_TRUE(net.answers(f1)[1].ok);
-  net.service(f2).handle_client(2, Operation::cas(7, 2, 3));
-  net.service(f2).handle_client(3, Operation::cas(8, 2, 3));
+  net.submit(f2, 2, Operation::cas(7, 2, 3));
+  net.submit(f2, 3, Operation::cas(8, 2, 3));
   net.deliver_all();
   net.tick();
   EXPECT_EQ(net.answers(f2)[2].code, ErrorCode::kPreconditionFailed);
@@ -167,11 +185,11 @@ TEST(Service, FollowerReadsThroughReadIndexWithoutWritingTheLog) {
   FakeNet net(3);
   const NodeId l = net.elect();
   const NodeId f = net.follower_of(l);
-  net.service(l).handle_client(1, Operation::write(1, 9));
+  net.submit(l, 1, Operation::write(1, 9));
   net.deliver_all();
   net.tick();
   const raft::Index last = net.service(l).raft().log().last_index();
-  net.service(f).handle_client(2, Operation::read(1));
+  net.submit(f, 2, Operation::read(1));
   net.deliver_all();
   net.tick();
   ASSERT_TRUE(net.answers(f).contains(2));
@@ -182,8 +200,8 @@ TEST(Service, FollowerReadsThroughReadIndexWithoutWritingTheLog) {
 TEST(Service, NoLeaderMeansError11AfterWaiting) {
   FakeNet net(3);
   // Before any election nobody leads: the request waits, then fails definitely.
-  net.service(NodeId{1}).handle_client(1, Operation::write(1, 1));
-  net.service(NodeId{1}).handle_client(2, Operation::read(1));
+  net.submit(NodeId{1}, 1, Operation::write(1, 1));
+  net.submit(NodeId{1}, 2, Operation::read(1));
   net.isolate(NodeId{1});
   net.tick(11);
   ASSERT_TRUE(net.answers(NodeId{1}).contains(1));
@@ -198,7 +216,7 @@ TEST(Service, WriteHandedToALeaderNeverGetsADefiniteError) {
   const NodeId l = net.elect();
   const NodeId f = net.follower_of(l);
   net.isolate(l);
-  net.service(l).handle_client(1, Operation::write(1, 1));  // proposed, cannot commit
+  net.submit(l, 1, Operation::write(1, 1));  // proposed, cannot commit
   net.tick(80);
   ASSERT_TRUE(net.answers(l).contains(1));
   EXPECT_EQ(net.answers(l)[1].code, ErrorCode::kTimeout);
@@ -206,7 +224,7 @@ TEST(Service, WriteHandedToALeaderNeverGetsADefiniteError) {
   FakeNet net2(3);
   const NodeId l2 = net2.elect();
   const NodeId f2 = net2.follower_of(l2);
-  net2.service(f2).handle_client(1, Operation::write(1, 1));  // forwarded...
+  net2.submit(f2, 1, Operation::write(1, 1));  // forwarded...
   net2.isolate(l2);                                // ...but the leader is cut off
   net2.tick(80);
   ASSERT_TRUE(net2.answers(f2).contains(1));
@@ -218,13 +236,13 @@ TEST(Service, DuplicatedForwardAppliesOnce) {
   FakeNet net(3);
   const NodeId l = net.elect();
   const NodeId f = net.follower_of(l);
-  net.service(f).handle_client(1, Operation::write(1, 5));
+  net.submit(f, 1, Operation::write(1, 5));
   net.deliver_all(/*duplicate_forwards=*/true);
-  net.service(l).handle_client(2, Operation::write(1, 6));
+  net.submit(l, 2, Operation::write(1, 6));
   net.deliver_all();
   net.replay_duplicates();  // the old "write 5" arrives again
   net.tick(2);
-  net.service(l).handle_client(3, Operation::read(1));
+  net.submit(l, 3, Operation::read(1));
   net.deliver_all();
   net.tick(2);
   ASSERT_TRUE(net.answers(l).contains(3));
@@ -234,19 +252,19 @@ TEST(Service, DuplicatedForwardAppliesOnce) {
 TEST(Service, RequestsSurviveALeaderChange) {
   FakeNet net(5);
   const NodeId l = net.elect();
-  net.service(l).handle_client(1, Operation::write(1, 1));
+  net.submit(l, 1, Operation::write(1, 1));
   net.deliver_all();
   net.tick();
   net.isolate(l);
   const NodeId l2 = net.elect();
   ASSERT_NE(l2, l);
-  net.service(l2).handle_client(2, Operation::cas(1, 1, 2));
+  net.submit(l2, 2, Operation::cas(1, 1, 2));
   net.deliver_all();
   net.tick(2);
   EXPECT_TRUE(net.answers(l2)[2].ok);
   net.heal();
   net.tick(5);
-  net.service(l).handle_client(3, Operation::read(1));
+  net.submit(l, 3, Operation::read(1));
   net.deliver_all();
   net.tick(3);
   ASSERT_TRUE(net.answers(l).contains(3));
@@ -261,7 +279,7 @@ TEST(Service, PartitionedFollowerCatchesUpThroughASnapshot_7) {
   const NodeId f = net.follower_of(l);
   net.isolate(f);
   for (int i = 0; i < 60; ++i) {
-    net.service(l).handle_client(100 + i, Operation::write(i % 7, i));
+    net.submit(l, 100 + i, Operation::write(i % 7, i));
     net.deliver_all();
   }
   ASSERT_GT(net.storage(l).first_index().value(), 50u) << "the leader compacted";
@@ -270,7 +288,7 @@ TEST(Service, PartitionedFollowerCatchesUpThroughASnapshot_7) {
   EXPECT_GT(net.storage(f).snapshot().meta.index.value(), 1u) << "installed a snapshot";
   EXPECT_EQ(net.service(f).state().snapshot(), net.service(l).state().snapshot())
       << "byte-identical state, dedup included";
-  net.service(f).handle_client(1, Operation::read(6));
+  net.submit(f, 1, Operation::read(6));
   net.deliver_all();
   net.tick(3);
   ASSERT_TRUE(net.answers(f).contains(1));
@@ -285,11 +303,11 @@ TEST(Service, DuplicateOfACommandCoveredByASnapshotStillAppliesOnce) {
   const NodeId f = net.follower_of(l);
   const NodeId g = net.follower_of(l, 1);
   net.isolate(g);
-  net.service(f).handle_client(1, Operation::write(1, 5));
+  net.submit(f, 1, Operation::write(1, 5));
   net.deliver_all(/*duplicate_forwards=*/true);
-  net.service(l).handle_client(2, Operation::write(1, 6));
+  net.submit(l, 2, Operation::write(1, 6));
   for (int i = 0; i < 20; ++i) {
-    net.service(l).handle_client(10 + i, Operation::write(100 + i, i));
+    net.submit(l, 10 + i, Operation::write(100 + i, i));
     net.deliver_all();
   }
   net.heal();
@@ -297,7 +315,7 @@ TEST(Service, DuplicateOfACommandCoveredByASnapshotStillAppliesOnce) {
   ASSERT_GT(net.storage(g).snapshot().meta.index.value(), 1u);
   net.replay_duplicates();  // "write 5" proposed again, after the snapshot
   net.tick(3);
-  net.service(g).handle_client(3, Operation::read(1));
+  net.submit(g, 3, Operation::read(1));
   net.deliver_all();
   net.tick(3);
   ASSERT_TRUE(net.answers(g).contains(3));
@@ -315,7 +333,7 @@ TEST(Service, LostForwardIsRetriedAndTheWriteSucceeds) {
   const NodeId f = net.follower_of(l);
   int dropped = 0;
   net.drop = [&](NodeId, NodeId, const PeerMessage& m) { return is_forward(m) && dropped++ == 0; };
-  net.service(f).handle_client(1, Operation::write(3, 4));
+  net.submit(f, 1, Operation::write(3, 4));
   net.deliver_all();
   ASSERT_EQ(dropped, 1);
   net.tick(25);  // write_retry_ticks is 20, the request timeout 60
@@ -329,10 +347,10 @@ TEST(Service, OverwrittenProposalIsRetriedThroughTheNewLeader) {
   FakeNet net(3);
   const NodeId l = net.elect();
   net.isolate(l);
-  net.service(l).handle_client(1, Operation::write(5, 1));  // never leaves the old leader
+  net.submit(l, 1, Operation::write(5, 1));  // never leaves the old leader
   const NodeId l2 = net.elect();
   ASSERT_NE(l2, l);
-  net.service(l2).handle_client(2, Operation::write(6, 1));
+  net.submit(l2, 2, Operation::write(6, 1));
   net.deliver_all();
   net.tick(2);
   net.heal();
@@ -347,7 +365,7 @@ TEST(Service, RejectedForwardIsNotBouncedBackAtOnce) {
   FakeNet net(3);
   const NodeId l = net.elect();
   const NodeId f = net.follower_of(l);
-  net.service(f).handle_client(1, Operation::write(1, 2));
+  net.submit(f, 1, Operation::write(1, 2));
   auto queued = net.take_queue();
   ASSERT_EQ(queued.size(), 1u);
   const auto& fwd = std::get<ForwardRequest>(std::get<2>(queued[0]));
@@ -377,13 +395,13 @@ TEST(Service, AWriteLargerThanTheEntryLimitGetsError12) {
   const NodeId l = net.elect();
   const NodeId f = net.follower_of(l);
   const std::string huge((1 << 20) + 1, 'x');  // the default limit is 1 MiB
-  net.service(f).handle_client(1, Operation::write(1, huge));
-  net.service(l).handle_client(2, Operation::cas(1, 0, huge));
+  net.submit(f, 1, Operation::write(1, huge));
+  net.submit(l, 2, Operation::cas(1, 0, huge));
   ASSERT_TRUE(net.answers(f).contains(1));
   EXPECT_EQ(net.answers(f)[1].code, ErrorCode::kMalformedRequest);
   ASSERT_TRUE(net.answers(l).contains(2));
   EXPECT_EQ(net.answers(l)[2].code, ErrorCode::kMalformedRequest);
-  net.service(f).handle_client(3, Operation::write(1, 7));
+  net.submit(f, 3, Operation::write(1, 7));
   net.deliver_all();
   net.tick();
   ASSERT_TRUE(net.answers(f).contains(3));
@@ -407,7 +425,7 @@ TEST(Service, UnservedReadRetriesBackOff) {
     ++asks;
     return true;
   };
-  net.service(f).handle_client(1, Operation::read(1));
+  net.submit(f, 1, Operation::read(1));
   net.deliver_all();
   net.tick(59);  // the request timeout is 60 ticks
   EXPECT_LE(asks, 5u) << "asked at 0, 5, 15, 35 (+ at most one more), not every 5 ticks";
@@ -426,10 +444,11 @@ TEST(ServiceDeathTest, StorageThatLostCommittedEntriesStopsTheNode) {
   storage.append({raft::Entry{raft::Term{1}, raft::Index{1}, raft::EntryType::kNoop, ""}});
   storage.set_hard_state(raft::HardState{raft::Term{1}, NodeId{1}, raft::Index{5}});
   NodeHost host;
+  StateMachine machine;
   ServiceConfig cfg;
   cfg.raft.id = NodeId{1};
   cfg.raft.voters = {NodeId{1}, NodeId{2}, NodeId{3}};
-  EXPECT_DEATH(Service(cfg, storage, host), "fail-stop: raft: stored commit index 5 is beyond");
+  EXPECT_DEATH(Service(cfg, storage, machine, host), "fail-stop: raft: stored commit index 5 is beyond");
 }
 
 // Messages cannot make a follower contradict its committed entries: an append starting
@@ -439,7 +458,7 @@ TEST(Service, AStaleConflictingAppendBelowTheCommitIndexIsHarmless) {
   FakeNet net(3);
   const NodeId l = net.elect();
   const NodeId f = net.follower_of(l);
-  net.service(l).handle_client(1, Operation::write(1, 5));
+  net.submit(l, 1, Operation::write(1, 5));
   net.deliver_all();
   net.tick(2);
   const raft::Index committed = net.service(f).raft().log().committed();

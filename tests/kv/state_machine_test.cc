@@ -53,17 +53,17 @@ TEST(StateMachine, KeysAreOpaqueJson) {
 TEST(StateMachine, SnapshotRoundTripsAndIsDeterministic) {
   StateMachine a, b;
   // The same state reached in different orders: equal bytes (keys are sorted).
-  for (int i = 0; i < 50; ++i) a.apply_once(1, static_cast<std::uint64_t>(i + 1), Operation::write(i, i * 2));
-  for (int i = 49; i >= 0; --i) b.apply_once(1, static_cast<std::uint64_t>(i + 1), Operation::write(i, i * 2));
+  for (int i = 0; i < 50; ++i) a.apply(Operation::write(i, i * 2));
+  for (int i = 49; i >= 0; --i) b.apply(Operation::write(i, i * 2));
   a.apply(Operation::write(json::object({{"k", "v"}}), json::array({1, "x"})));
   b.apply(Operation::write(json::object({{"k", "v"}}), json::array({1, "x"})));
   EXPECT_EQ(a.snapshot(), b.snapshot());
   StateMachine c;
   ASSERT_EQ(c.restore(a.snapshot()), "");
   EXPECT_EQ(c.snapshot(), a.snapshot());
+  EXPECT_EQ(c.fingerprint(), a.fingerprint());
   EXPECT_EQ(c.read(7).value, 14);
   EXPECT_EQ(c.read(json::object({{"k", "v"}})).value, json::array({1, "x"}));
-  EXPECT_FALSE(c.apply_once(1, 3, Operation::write(7, 0))) << "dedup state restored too";
 }
 
 TEST(StateMachine, RestoreRefusesWhatItCannotReadAndKeepsItsState) {
@@ -72,29 +72,55 @@ TEST(StateMachine, RestoreRefusesWhatItCannotReadAndKeepsItsState) {
   std::string snap = sm.snapshot();
   EXPECT_NE(sm.restore("garbage"), "");
   std::string future = snap;
-  future[5] = 2;  // version 2
-  EXPECT_NE(sm.restore(future).find("version 2"), std::string::npos);
+  future[5] = 3;  // version 3
+  EXPECT_NE(sm.restore(future).find("version 3"), std::string::npos);
   EXPECT_NE(sm.restore(snap.substr(0, snap.size() - 3)), "");
   EXPECT_NE(sm.restore(snap + "x"), "");
   EXPECT_EQ(sm.read(1).value, 1);
 }
 
-TEST(StateMachine, DeduplicationStateStaysBounded) {
+// The raft::StateMachine face: encoded commands in, encoded results out, and any bytes
+// answered (an entry in the log is applied by every replica forever).
+TEST(StateMachine, AppliesEncodedCommandsAndAnswersGarbageWithAnError) {
   StateMachine sm;
-  const std::uint64_t n = 10 * Dedup::kDefaultWindow;
-  for (std::uint64_t seq = 1; seq <= n; ++seq) {
-    for (std::uint64_t origin = 1; origin <= 3; ++origin) {
-      ASSERT_TRUE(sm.apply_once(origin, seq, Operation::write(1, 1)));
-    }
+  const auto result = [](const std::string& bytes) { return decode_result(bytes).value(); };
+  EXPECT_TRUE(result(sm.apply(encode_operation(Operation::write(1, 5)))).ok);
+  const Result cas = result(sm.apply(encode_operation(Operation::cas(1, 4, 6))));
+  EXPECT_EQ(cas.code, ErrorCode::kPreconditionFailed);
+  EXPECT_EQ(result(sm.query(encode_operation(Operation::read(1)))).value, 5);
+  EXPECT_EQ(result(sm.query(encode_operation(Operation::read(2)))).code, ErrorCode::kKeyDoesNotExist);
+  EXPECT_EQ(result(sm.apply("garbage")).code, ErrorCode::kMalformedRequest);
+  EXPECT_EQ(result(sm.apply(encode_operation(Operation::read(1)))).code,
+            ErrorCode::kMalformedRequest) << "a read is a query, not a command";
+  EXPECT_EQ(result(sm.query(encode_operation(Operation::write(1, 1)))).code,
+            ErrorCode::kMalformedRequest);
+  EXPECT_EQ(sm.read(1).value, 5);
+}
+
+TEST(Command, ResultsRoundTrip) {
+  for (const Result& r : {Result::success(), Result::success(json::array({1, "x"})),
+                          Result::error(ErrorCode::kPreconditionFailed, "expected 1, found 2")}) {
+    const auto back = decode_result(encode_result(r));
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->ok, r.ok);
+    EXPECT_EQ(back->value, r.value);
+    EXPECT_EQ(back->code, r.code);
+    EXPECT_EQ(back->text, r.text);
   }
-  EXPECT_LE(sm.dedup().size(), 3 * Dedup::kDefaultWindow);
-  EXPECT_FALSE(sm.apply_once(2, n, Operation::write(1, 2))) << "a recent duplicate";
-  EXPECT_FALSE(sm.apply_once(2, 5, Operation::write(1, 2))) << "far below the window: done";
-  // Out of order within the window is fine: a number never seen applies once.
-  EXPECT_TRUE(sm.apply_once(2, n + 2, Operation::write(1, 3)));
-  EXPECT_TRUE(sm.apply_once(2, n + 1, Operation::write(1, 4)));
-  EXPECT_FALSE(sm.apply_once(2, n + 1, Operation::write(1, 5)));
-  EXPECT_LT(sm.snapshot().size(), 3 * (Dedup::kDefaultWindow + 4) * 3 + 200) << "gaps as varints";
+  const std::string good = encode_result(Result::error(ErrorCode::kKeyDoesNotExist, "no"));
+  for (std::size_t n = 0; n < good.size(); ++n) {
+    EXPECT_FALSE(decode_result(good.substr(0, n))) << "prefix of " << n << " bytes";
+  }
+  EXPECT_FALSE(decode_result(good + "x"));
+}
+
+TEST(Command, ServiceOutcomesMapToMaelstromCodes) {
+  using Status = raft::Outcome::Status;
+  EXPECT_EQ(result_of({Status::kUnavailable, {}, "x"}).code, ErrorCode::kTemporarilyUnavailable);
+  EXPECT_EQ(result_of({Status::kTooLarge, {}, "x"}).code, ErrorCode::kMalformedRequest);
+  EXPECT_EQ(result_of({Status::kUnknown, {}, "x"}).code, ErrorCode::kTimeout);
+  EXPECT_EQ(result_of({Status::kOk, "not a result", {}}).code, ErrorCode::kCrash);
+  EXPECT_EQ(result_of({Status::kOk, encode_result(Result::success(3)), {}}).value, 3);
 }
 
 TEST(Command, RoundTripsEveryKindOfJsonValue) {
@@ -103,18 +129,16 @@ TEST(Command, RoundTripsEveryKindOfJsonValue) {
       std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::uint64_t>::max(),
       1.5, true, "", "text", json::array({1, 2}), json{{"x", 1}, {"y", json::array()}}};
   for (const json& v : values) {
-    for (const Operation& op : {Operation::write(v, v), Operation::cas(v, v, 7)}) {
-      const Command c{raft::NodeId{3}, (std::uint64_t{5} << 32) + 77, op};
-      const auto back = decode_command(encode_command(c));
+    for (const Operation& op :
+         {Operation::write(v, v), Operation::cas(v, v, 7), Operation::read(v)}) {
+      const auto back = decode_operation(encode_operation(op));
       ASSERT_TRUE(back) << v.dump();
-      EXPECT_EQ(back->origin, raft::NodeId{3});
-      EXPECT_EQ(back->seq, c.seq);
-      EXPECT_EQ(back->op.kind, op.kind);
-      EXPECT_EQ(back->op.key, v);
-      EXPECT_EQ(back->op.key.dump(), v.dump()) << "the state machine keys by this text";
-      EXPECT_EQ(back->op.value, op.value);
-      EXPECT_EQ(back->op.from, op.from);
-      EXPECT_EQ(back->op.to, op.to);
+      EXPECT_EQ(back->kind, op.kind);
+      EXPECT_EQ(back->key, v);
+      EXPECT_EQ(back->key.dump(), v.dump()) << "the state machine keys by this text";
+      EXPECT_EQ(back->value, op.value);
+      EXPECT_EQ(back->from, op.from);
+      EXPECT_EQ(back->to, op.to);
     }
   }
 }
@@ -123,7 +147,7 @@ TEST(Command, RoundTripsEveryKindOfJsonValue) {
 // the stack when the state machine copied or a read answer wrote it out.
 TEST(Command, RefusesValuesNestedDeeperThanTheLimit) {
   const auto command_with_text = [](const std::string& text) {
-    std::string out = "K\x01\x01\x01w\x01\x05\x03";  // origin 1, seq 1, write key 5
+    std::string out = "K\x02w\x01\x05\x03";  // write key 5, a value as JSON text
     for (std::uint64_t v = text.size(); ; v >>= 7) {      // LEB128 length
       out.push_back(static_cast<char>((v & 0x7f) | (v >= 0x80 ? 0x80 : 0)));
       if (v < 0x80) break;
@@ -131,35 +155,34 @@ TEST(Command, RefusesValuesNestedDeeperThanTheLimit) {
     return out + text;
   };
   const auto nested = [](std::size_t d) { return std::string(d, '[') + std::string(d, ']'); };
-  EXPECT_TRUE(decode_command(command_with_text(nested(kMaxValueDepth))));
-  EXPECT_FALSE(decode_command(command_with_text(nested(kMaxValueDepth + 1))));
-  EXPECT_FALSE(decode_command(command_with_text(nested(100000))));
-  EXPECT_TRUE(decode_command(command_with_text(R"(["[[[[[[", 1])")));
+  EXPECT_TRUE(decode_operation(command_with_text(nested(kMaxValueDepth))));
+  EXPECT_FALSE(decode_operation(command_with_text(nested(kMaxValueDepth + 1))));
+  EXPECT_FALSE(decode_operation(command_with_text(nested(100000))));
+  EXPECT_TRUE(decode_operation(command_with_text(R"(["[[[[[[", 1])")));
 }
 
 TEST(Command, RejectsEveryTruncationAndGarbage) {
-  const std::string good =
-      encode_command(Command{raft::NodeId{2}, 1000, Operation::cas("k", json::array({1}), -5)});
-  ASSERT_TRUE(decode_command(good));
+  const std::string good = encode_operation(Operation::cas("k", json::array({1}), -5));
+  ASSERT_TRUE(decode_operation(good));
   for (std::size_t n = 0; n < good.size(); ++n) {
-    EXPECT_FALSE(decode_command(good.substr(0, n))) << "prefix of " << n << " bytes";
+    EXPECT_FALSE(decode_operation(good.substr(0, n))) << "prefix of " << n << " bytes";
   }
-  EXPECT_FALSE(decode_command(good + "x")) << "trailing bytes";
-  EXPECT_FALSE(decode_command(R"({"o":1,"s":1,"k":1,"w":1})")) << "not this format";
+  EXPECT_FALSE(decode_operation(good + "x")) << "trailing bytes";
+  EXPECT_FALSE(decode_operation(R"({"o":1,"s":1,"k":1,"w":1})")) << "not this format";
   std::string bad_version = good;
-  bad_version[1] = 0x02;
-  EXPECT_FALSE(decode_command(bad_version));
-  // 'K' 1, origin 1, seq 1, then a kind, key and value by hand (std::string literals:
-  // the bytes include NULs).
+  bad_version[1] = 0x01;
+  EXPECT_FALSE(decode_operation(bad_version));
+  // 'K' 2, then a kind, key and value by hand (std::string literals: the bytes include NULs).
   using namespace std::string_literals;
-  const std::string head = "K\x01\x01\x01"s;
-  EXPECT_TRUE(decode_command(head + "w\x01\x05\x00"s));
-  EXPECT_FALSE(decode_command(head + "r\x01\x05\x00"s)) << "unknown kind";
-  EXPECT_FALSE(decode_command(head + "w\x09\x05\x00"s)) << "unknown tag";
-  EXPECT_TRUE(decode_command(head + "w\x03\x02{}\x00"s));
-  EXPECT_FALSE(decode_command(head + "w\x03\x02{x\x00"s)) << "JSON text that does not parse";
-  EXPECT_FALSE(decode_command(head + "w\x03\x7f{}\x00"s)) << "length past the end";
-  EXPECT_FALSE(decode_command(head + "w\x01"s + std::string(10, '\xff') + "\x01\x00"s))
+  const std::string head = "K\x02"s;
+  EXPECT_TRUE(decode_operation(head + "w\x01\x05\x00"s));
+  EXPECT_FALSE(decode_operation(head + "x\x01\x05\x00"s)) << "unknown kind";
+  EXPECT_FALSE(decode_operation(head + "r\x01\x05\x00"s)) << "a read has a key only";
+  EXPECT_FALSE(decode_operation(head + "w\x09\x05\x00"s)) << "unknown tag";
+  EXPECT_TRUE(decode_operation(head + "w\x03\x02{}\x00"s));
+  EXPECT_FALSE(decode_operation(head + "w\x03\x02{x\x00"s)) << "JSON text that does not parse";
+  EXPECT_FALSE(decode_operation(head + "w\x03\x7f{}\x00"s)) << "length past the end";
+  EXPECT_FALSE(decode_operation(head + "w\x01"s + std::string(10, '\xff') + "\x01\x00"s))
       << "a varint longer than 64 bits";
 }
 

@@ -27,13 +27,13 @@ struct ClusterConfig {
   std::size_t max_entries_per_msg = 1024;
   int leader_wait_ticks = 20;
   int request_timeout_ticks = 100;
-  /// Log compaction every this many applied entries (kv::ServiceConfig::snapshot_entries):
+  /// Log compaction every this many applied entries (raft::ServiceConfig::snapshot_entries):
   /// often, so that runs exercise snapshots, InstallSnapshot and restarts from them. 0: never.
   std::uint64_t snapshot_entries = 16;
   /// InstallSnapshot chunk size: small, so a transfer takes several chunks to lose,
   /// duplicate and reorder.
   std::size_t snapshot_chunk_bytes = 256;
-  /// kv's deduplication window per node (kv::Dedup): 5 clients keep at most 5 requests in
+  /// kv's deduplication window per node (raft::Dedup): 5 clients keep at most 5 requests in
   /// flight, so 64 is ample, and keeps the snapshot that is taken every 16 entries small.
   std::size_t dedup_window = 64;
   /// Honoured only when the simulator is linked with raft_planted_bugs (raftsim_planted).

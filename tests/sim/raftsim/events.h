@@ -9,7 +9,8 @@
 #include <variant>
 #include <vector>
 
-#include "kv/service.h"
+#include "kv/state_machine.h"
+#include "raft/service.h"
 #include "raftsim/time.h"
 
 namespace raftsim {
@@ -20,7 +21,7 @@ struct TickEvent {
 struct DeliverEvent {  // a peer message reaches its destination
   int from;
   int to;
-  kv::PeerMessage message;
+  raft::PeerMessage message;
 };
 struct RequestEvent {  // a client request reaches its node
   std::size_t op;

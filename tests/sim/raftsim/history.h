@@ -33,7 +33,7 @@ struct ClientOp {
   Micros call = 0;
   Micros ret = 0;                    // valid when result is set
   std::optional<kv::Result> result;  // nullopt: the client gave up (timeout)
-  /// The node's request number for it (kv::Command::seq), to find it in the log.
+  /// The node's request number for it (the seq of its raft::ClientCommand), to find it in the log.
   std::uint64_t seq = 0;
 
   [[nodiscard]] bool answered() const { return result.has_value(); }

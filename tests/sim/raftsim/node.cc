@@ -1,17 +1,20 @@
 #include "raftsim/node.h"
 
+#include "kv/command.h"
+
 namespace raftsim {
 
-std::string SimNode::start(const kv::ServiceConfig& config) {
+std::string SimNode::start(const raft::ServiceConfig& config) {
   if (std::string error = storage_.restart(); !error.empty()) {
     broken = error;
     return error;
   }
   ++incarnation_;
-  kv::ServiceConfig c = config;
+  raft::ServiceConfig c = config;
   c.incarnation = incarnation_;
   next_seq_ = (incarnation_ << 32) + 1;
-  service_ = std::make_unique<kv::Service>(std::move(c), storage_, *this);
+  machine_ = std::make_unique<kv::StateMachine>();
+  service_ = std::make_unique<raft::Service>(std::move(c), storage_, *machine_, *this);
   last_role = raft::Role::kFollower;
   last_term = service_->raft().term();
   last_leader = raft::kNoNode;
@@ -24,19 +27,20 @@ std::string SimNode::start(const kv::ServiceConfig& config) {
 
 void SimNode::crash(const raft::testing::MemoryFileSystem::Pick& pick) {
   service_.reset();
+  machine_.reset();
   storage_.crash(pick);  // only what reached the disk remains
   paused = false;
   deferred.clear();
 }
 
-void SimNode::send(raft::NodeId to, kv::PeerMessage message) {
+void SimNode::send(raft::NodeId to, raft::PeerMessage message) {
   if (storage_.crashed()) return;  // the process is already dead
   env_.node_sends(id_, static_cast<int>(to.value()), std::move(message));
 }
 
-void SimNode::respond(kv::ClientHandle client, const kv::Result& result) {
+void SimNode::respond(raft::ClientHandle client, const raft::Outcome& outcome) {
   if (storage_.crashed()) return;
-  env_.node_responds(id_, client, result);
+  env_.node_responds(id_, client, kv::result_of(outcome));
 }
 
 void SimNode::applied(const raft::Entry& entry, raft::Term term) {

@@ -1,5 +1,5 @@
 // One simulated node: its storage (which survives crashes) and, while it is up, a
-// kv::Service -- the same lin-kv logic the Maelstrom node runs -- over a raft::Raft.
+// raft::Service over kv::StateMachine -- the same lin-kv logic the Maelstrom node runs.
 // SimNode is the Service's Host: what the Service sends or answers goes back to the
 // simulator, except after the node died inside a persist (see SimStorage), when it is
 // silently discarded.
@@ -9,7 +9,8 @@
 #include <deque>
 #include <memory>
 
-#include "kv/service.h"
+#include "kv/state_machine.h"
+#include "raft/service.h"
 #include "raft/raft.h"
 #include "raftsim/events.h"
 #include "raftsim/sim_storage.h"
@@ -22,18 +23,18 @@ class NodeEnvironment {
   virtual ~NodeEnvironment() = default;
   virtual void node_applied(int node, const raft::Entry& entry, raft::Term term) = 0;
   virtual void node_restored(int node, const raft::SnapshotMeta& meta) = 0;
-  virtual void node_sends(int from, int to, kv::PeerMessage message) = 0;
-  virtual void node_responds(int node, kv::ClientHandle client, const kv::Result& result) = 0;
+  virtual void node_sends(int from, int to, raft::PeerMessage message) = 0;
+  virtual void node_responds(int node, raft::ClientHandle client, const kv::Result& result) = 0;
 };
 
-class SimNode final : public kv::Host {
+class SimNode final : public raft::ServiceHost {
  public:
   SimNode(int id, NodeEnvironment& env, raft::PlantedBugs bugs = {})
       : id_(id), env_(env), storage_(bugs) {}
 
   /// Starts (or restarts) the service on this node's storage with a new incarnation.
   /// Empty on success; else why the disk was refused (the node is then `broken`).
-  std::string start(const kv::ServiceConfig& config);
+  std::string start(const raft::ServiceConfig& config);
   /// Loses all volatile state: the service, anything armed, messages waiting for it; the
   /// disk keeps what was synced (and a torn remainder drawn with `pick`).
   void crash(const raft::testing::MemoryFileSystem::Pick& pick);
@@ -44,13 +45,13 @@ class SimNode final : public kv::Host {
   [[nodiscard]] bool up() const { return service_ != nullptr; }
   /// Died inside a persist during the current event (the simulator then calls crash()).
   [[nodiscard]] bool died_in_persist() const { return storage_.crashed(); }
-  [[nodiscard]] kv::Service& service() { return *service_; }
+  [[nodiscard]] raft::Service& service() { return *service_; }
   [[nodiscard]] const raft::Raft& raft() const { return service_->raft(); }
   [[nodiscard]] SimStorage& storage() { return storage_; }
   [[nodiscard]] const SimStorage& storage() const { return storage_; }
   [[nodiscard]] std::uint64_t incarnation() const { return incarnation_; }
 
-  /// The request number the service will give the next client request. kv::Service
+  /// The request number the service will give the next client request. raft::Service
   /// numbers requests (incarnation << 32) + 1, + 2, ...; the simulator mirrors that to
   /// find a client's command in the log, and the durability check verifies the match.
   std::uint64_t take_request_seq() { return next_seq_++; }
@@ -70,9 +71,9 @@ class SimNode final : public kv::Host {
   /// The index of the stored snapshot whose content was last checked.
   raft::Index snapshot_checked;
 
-  // kv::Host
-  void send(raft::NodeId to, kv::PeerMessage message) override;
-  void respond(kv::ClientHandle client, const kv::Result& result) override;
+  // raft::ServiceHost
+  void send(raft::NodeId to, raft::PeerMessage message) override;
+  void respond(raft::ClientHandle client, const raft::Outcome& outcome) override;
   void applied(const raft::Entry& entry, raft::Term term) override;
   void restored(const raft::SnapshotMeta& meta) override;
 
@@ -80,7 +81,8 @@ class SimNode final : public kv::Host {
   int id_;
   NodeEnvironment& env_;
   SimStorage storage_;
-  std::unique_ptr<kv::Service> service_;
+  std::unique_ptr<kv::StateMachine> machine_;  // volatile: rebuilt from the disk on start
+  std::unique_ptr<raft::Service> service_;
   std::uint64_t incarnation_ = 0;
   std::uint64_t next_seq_ = 1;
 };

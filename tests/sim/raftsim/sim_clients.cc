@@ -1,5 +1,6 @@
 // The workload: concurrent clients, each with one request in flight, against random
 // nodes, with a timeout. Client links have latency but are never cut or lossy.
+#include "kv/command.h"
 #include "raftsim/simulator.h"
 
 namespace raftsim {
@@ -48,11 +49,15 @@ void Simulator::request_arrives(std::size_t index) {
     return;
   }
   op.seq = n.take_request_seq();
-  n.service().handle_client(index, op.op);
+  if (op.op.kind == kv::Operation::Kind::kRead) {
+    n.service().read(index, kv::encode_operation(op.op));
+  } else {
+    n.service().propose(index, kv::encode_operation(op.op));
+  }
   after_event(n);
 }
 
-void Simulator::node_responds(int node, kv::ClientHandle client, const kv::Result& result) {
+void Simulator::node_responds(int node, raft::ClientHandle client, const kv::Result& result) {
   (void)node;
   queue_.push(now_ + config_.workload.latency.sample(rng_), ResponseEvent{client, result});
 }

@@ -147,7 +147,7 @@ void Simulator::crash(SimNode& n, const char* how) {
 void Simulator::restart(SimNode& n) {
   if (n.up() || !n.broken.empty()) return;
   ++stats_.restarts;
-  kv::ServiceConfig sc = service_config(n.id());
+  raft::ServiceConfig sc = service_config(n.id());
   sc.raft.seed = rng_.next() | 1;
   if (const std::string error = n.start(sc); !error.empty()) {
     ++stats_.refused_restarts;

@@ -9,16 +9,16 @@ namespace raftsim {
 
 namespace {
 
-std::string message_name(const kv::PeerMessage& m) {
+std::string message_name(const raft::PeerMessage& m) {
   if (const auto* r = std::get_if<raft::Message>(&m)) {
     return std::string(raft::message_type_name(r->body)) + " t" + std::to_string(r->term.value());
   }
-  return std::holds_alternative<kv::ForwardRequest>(m) ? "ForwardRequest" : "ForwardRejected";
+  return std::holds_alternative<raft::ForwardRequest>(m) ? "ForwardRequest" : "ForwardRejected";
 }
 
 }  // namespace
 
-void Simulator::node_sends(int from, int to, kv::PeerMessage message) {
+void Simulator::node_sends(int from, int to, raft::PeerMessage message) {
   ++stats_.messages_sent;
   check_vote(from, message);
   if (rng_.chance(loss_)) {
@@ -42,7 +42,7 @@ void Simulator::node_sends(int from, int to, kv::PeerMessage message) {
 // crashes too, which is why the vote is persisted before the grant leaves. The simulator
 // sees every grant on the wire (and every node's own vote, in observe()), so it checks
 // this directly.
-void Simulator::check_vote(int from, const kv::PeerMessage& message) {
+void Simulator::check_vote(int from, const raft::PeerMessage& message) {
   const auto* m = std::get_if<raft::Message>(&message);
   if (m == nullptr) return;
   const auto* v = std::get_if<raft::VoteResponse>(&m->body);

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "kv/command.h"
+#include "raft/replicated_state.h"
 #include "raftsim/simulator.h"
 
 namespace raftsim {
@@ -37,16 +38,22 @@ void Simulator::observe(SimNode& n) {
   }
 }
 
-// Applies and snapshot restores reach the checker as they happen (kv::Host hooks): a node
+// Applies and snapshot restores reach the checker as they happen (raft::ServiceHost hooks): a node
 // may compact its log in the very event that applied the entries.
 void Simulator::node_applied(int node, const raft::Entry& entry, raft::Term term) {
   checker_.observe_applied(raft::NodeId{static_cast<std::uint64_t>(node)}, entry, term);
   const std::uint64_t index = entry.index.value();
   if (index < reference_fingerprints_.size()) return;  // the reference has it already
-  std::optional<kv::Command> cmd;
-  if (entry.type == raft::EntryType::kNormal) cmd = kv::decode_command(entry.data.view());
-  if (cmd) applied_commands_.emplace(index, *cmd);
-  reference_queue_.emplace(index, std::move(cmd));
+  std::optional<std::string> envelope;
+  if (entry.type == raft::EntryType::kNormal) {
+    if (const auto cmd = raft::decode_client_command(entry.data.view())) {
+      if (auto op = kv::decode_operation(cmd->payload)) {
+        applied_commands_.emplace(index, AppliedCommand{cmd->origin, cmd->seq, std::move(*op)});
+      }
+      envelope = entry.data.str();
+    }
+  }
+  reference_queue_.emplace(index, std::move(envelope));
   advance_reference();
 }
 
@@ -55,9 +62,9 @@ void Simulator::advance_reference() {
        it != reference_queue_.end() && it->first == reference_fingerprints_.size();
        it = reference_queue_.erase(it)) {
     if (it->second) {
-      (void)reference_.apply_once(it->second->origin.value(), it->second->seq, it->second->op);
+      (void)reference_.apply(*raft::decode_client_command(*it->second));
     }
-    reference_fingerprints_.push_back(reference_.fingerprint());
+    reference_fingerprints_.push_back(reference_machine_.fingerprint());
   }
 }
 
@@ -75,10 +82,11 @@ void Simulator::check_snapshot(SimNode& n) {
     sim_violations_.push_back("Snapshot content: " + where + " covers entries no node applied");
     return;
   }
-  kv::StateMachine restored(config_.cluster.dedup_window);
+  kv::StateMachine machine;
+  raft::ReplicatedState restored(machine, config_.cluster.dedup_window);
   if (std::string error = restored.restore(snap.data.view()); !error.empty()) {
     sim_violations_.push_back("Snapshot content: " + where + " does not restore: " + error);
-  } else if (restored.fingerprint() != reference_fingerprints_[i]) {
+  } else if (machine.fingerprint() != reference_fingerprints_[i]) {
     sim_violations_.push_back("Snapshot content: " + where +
                               " differs from the state after applying the committed log up to it");
   }
@@ -231,7 +239,7 @@ void Simulator::check_durability(SimResult& r) {
                it->second.from != op.op.from || it->second.to != op.op.to) {
       r.durability.push_back("simulator bookkeeping error: request " + std::to_string(op.seq) +
                              " of n" + std::to_string(op.node) + " is not " + describe(op) +
-                             " (has kv::Service changed how it numbers requests?)");
+                             " (has raft::Service changed how it numbers requests?)");
     }
   }
 }

@@ -11,7 +11,7 @@ Simulator::Simulator(SimConfig config)
     : config_(std::move(config)),
       rng_(config_.seed),
       faults_(config_.schedule.in_time_order()),
-      reference_(config_.cluster.dedup_window) {
+      reference_(reference_machine_, config_.cluster.dedup_window) {
   for (int id = 1; id <= config_.cluster.nodes; ++id) {
     nodes_.push_back(std::make_unique<SimNode>(id, *this, config_.cluster.bugs));
   }
@@ -20,9 +20,9 @@ Simulator::Simulator(SimConfig config)
 
 Simulator::~Simulator() = default;
 
-kv::ServiceConfig Simulator::service_config(int id) const {
+raft::ServiceConfig Simulator::service_config(int id) const {
   const ClusterConfig& c = config_.cluster;
-  kv::ServiceConfig s;
+  raft::ServiceConfig s;
   s.raft.id = raft::NodeId{static_cast<std::uint64_t>(id)};
   for (int v = 1; v <= c.nodes; ++v) s.raft.voters.emplace_back(static_cast<std::uint64_t>(v));
   s.raft.election_tick = c.election_tick;
@@ -52,7 +52,7 @@ void Simulator::note(const std::string& text) {
 void Simulator::schedule_start() {
   started_ = true;
   for (auto& n : nodes_) {
-    kv::ServiceConfig sc = service_config(n->id());
+    raft::ServiceConfig sc = service_config(n->id());
     // Node seeds come from the run's RNG too: a seed fixes every election timeout.
     sc.raft.seed = rng_.next() | 1;
     n->start(sc);

@@ -1,5 +1,5 @@
 // The deterministic cluster simulator: N nodes, each the real raft core plus the real
-// lin-kv service (kv::Service), clients, a network and a fault schedule, all on one
+// lin-kv service (raft::Service), clients, a network and a fault schedule, all on one
 // virtual clock and one seeded RNG, in one thread. Same SimConfig, same run.
 //
 //   raftsim::SimConfig cfg;
@@ -21,6 +21,7 @@
 #include <map>
 #include <vector>
 
+#include "raft/replicated_state.h"
 #include "raft/testing/invariants.h"
 #include "raftsim/config.h"
 #include "raftsim/events.h"
@@ -66,12 +67,12 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   void summary();
   void note(const std::string& text);
   SimNode& node(int id) { return *nodes_[static_cast<std::size_t>(id - 1)]; }
-  [[nodiscard]] kv::ServiceConfig service_config(int id) const;
+  [[nodiscard]] raft::ServiceConfig service_config(int id) const;
 
   // sim_network.cc: peer messages
-  void node_sends(int from, int to, kv::PeerMessage message) override;
+  void node_sends(int from, int to, raft::PeerMessage message) override;
   void deliver(DeliverEvent& e);
-  void check_vote(int from, const kv::PeerMessage& message);
+  void check_vote(int from, const raft::PeerMessage& message);
   void record_vote(int voter, std::uint64_t term, int candidate);
   /// A paused node keeps the event for later; true if it did.
   bool defer_if_paused(SimNode& n, EventBody& body);
@@ -79,7 +80,7 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   // sim_clients.cc: the workload
   void client_next(int client);
   void request_arrives(std::size_t op);
-  void node_responds(int node, kv::ClientHandle client, const kv::Result& result) override;
+  void node_responds(int node, raft::ClientHandle client, const kv::Result& result) override;
   void response_arrives(ResponseEvent& e);
   void client_timeout(int client);
   void client_done(std::size_t op);
@@ -140,14 +141,20 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   std::optional<Micros> stable_leader_at_;
   /// Every command applied anywhere, by log index (applied = committed; the logs that held
   /// them may since be compacted): what the durability check looks acknowledged writes up in.
-  std::map<std::uint64_t, kv::Command> applied_commands_;
+  struct AppliedCommand {
+    raft::NodeId origin;
+    std::uint64_t seq = 0;
+    kv::Operation op;
+  };
+  std::map<std::uint64_t, AppliedCommand> applied_commands_;
   /// Snapshot content check: a reference state machine applies the committed log in order
   /// (entries wait in `reference_queue_` until every earlier index is known), recording
   /// its fingerprint after each index; every snapshot a node stores must match it.
   void advance_reference();
   void check_snapshot(SimNode& n);
-  kv::StateMachine reference_;
-  std::map<std::uint64_t, std::optional<kv::Command>> reference_queue_;
+  kv::StateMachine reference_machine_;
+  raft::ReplicatedState reference_;
+  std::map<std::uint64_t, std::optional<std::string>> reference_queue_;  // envelopes
   std::vector<std::uint64_t> reference_fingerprints_{0};  // [i]: after applying index i
   Micros next_log_matching_ = 0;
   Micros next_full_log_matching_ = 0;

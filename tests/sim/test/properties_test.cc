@@ -1,5 +1,5 @@
 // The simulator's four properties over RapidCheck-generated fault schedules. Each case is
-// a whole cluster run (5 or 3 nodes, the real raft core and kv::Service, clients) from
+// a whole cluster run (5 or 3 nodes, the real raft core and raft::Service, clients) from
 // its own seed. On failure RapidCheck prints the shrunk case with a `raftsim ...` command
 // that replays it with a timeline, and a reproduce string:
 //   RC_PARAMS="reproduce=<string>" build/bin/raftsim_tests --gtest_filter=<test>

@@ -1,56 +1,68 @@
-#include "kv/service.h"
+#include "raft/service.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <stdexcept>
+#include <vector>
 
 #include "raft/fail_stop.h"
+#include "raft/replicated_state.h"
 
-namespace kv {
+namespace raft {
 
 namespace {
-bool is_read(const Operation& op) { return op.kind == Operation::Kind::kRead; }
+Outcome failure(Outcome::Status status, std::string error) {
+  return Outcome{status, {}, std::move(error)};
+}
 }  // namespace
 
-Service::Service(ServiceConfig config, raft::LogStorage& storage, Host& host)
+Service::Service(ServiceConfig config, LogStorage& storage, StateMachine& machine,
+                 ServiceHost& host)
     : config_(std::move(config)),
       storage_(storage),
       host_(host),
       raft_(config_.raft, storage),
-      state_(config_.dedup_window),
+      state_(machine, config_.dedup_window),
       next_seq_((config_.incarnation << 32) + 1) {
   // Restart = snapshot + log tail (§7): the core resumes applying after the snapshot.
-  if (const raft::Snapshot snap = storage.snapshot(); !snap.empty()) {
+  if (const Snapshot snap = storage.snapshot(); !snap.empty()) {
     if (std::string error = state_.restore(snap.data.view()); !error.empty()) {
-      throw std::runtime_error("kv: cannot restore the snapshot at index " +
+      throw std::runtime_error("service: cannot restore the snapshot at index " +
                                std::to_string(snap.meta.index.value()) + ": " + error);
     }
   }
 }
 
-void Service::handle_client(ClientHandle client, Operation op) {
+void Service::propose(ClientHandle client, std::string command) {
+  accept(client, /*is_read=*/false, std::move(command));
+}
+
+void Service::read(ClientHandle client, std::string query) {
+  accept(client, /*is_read=*/true, std::move(query));
+}
+
+void Service::accept(ClientHandle client, bool is_read, std::string payload) {
   const std::uint64_t seq = next_seq_++;
-  if (!is_read(op) &&
-      encode_command(Command{raft_.id(), seq, op}).size() > config_.raft.max_entry_bytes) {
+  if (!is_read && payload.size() + kClientCommandOverhead > config_.raft.max_entry_bytes) {
     // Definite: refused before any leader saw it. (The core would refuse the entry too.)
-    host_.respond(client, Result::error(ErrorCode::kMalformedRequest,
-                                        "the operation is larger than the entry limit of " +
-                                            std::to_string(config_.raft.max_entry_bytes) +
-                                            " bytes"));
+    host_.respond(client, failure(Outcome::Status::kTooLarge,
+                                  "the command is larger than the entry limit of " +
+                                      std::to_string(config_.raft.max_entry_bytes) + " bytes"));
     return;
   }
   Request r;
   r.client = client;
-  r.op = std::move(op);
+  r.is_read = is_read;
+  r.payload = std::move(payload);
   r.deadline = now_ + static_cast<std::uint64_t>(config_.request_timeout_ticks);
   requests_.emplace(seq, std::move(r));
   route(seq);
   process_ready();
 }
 
-void Service::handle_peer(raft::NodeId from, const PeerMessage& message) {
-  if (const auto* m = std::get_if<raft::Message>(&message)) {
+void Service::handle_peer(NodeId from, const PeerMessage& message) {
+  if (const auto* m = std::get_if<Message>(&message)) {
     raft_.step(*m);
   } else if (const auto* f = std::get_if<ForwardRequest>(&message)) {
     handle_forward(*f);
@@ -72,7 +84,7 @@ void Service::tick() {
 
 void Service::route(std::uint64_t seq) {
   Request& r = requests_.at(seq);
-  if (is_read(r.op)) {
+  if (r.is_read) {
     route_read(seq, r);
   } else {
     route_write(seq, r);
@@ -80,16 +92,15 @@ void Service::route(std::uint64_t seq) {
 }
 
 void Service::route_write(std::uint64_t seq, Request& r) {
-  const Command cmd{raft_.id(), seq, r.op};
   r.retry_at = now_ + static_cast<std::uint64_t>(config_.write_retry_ticks);
   if (raft_.is_leader()) {
-    if (const auto p = raft_.propose(encode_command(cmd))) {
+    if (const auto p = raft_.propose(encode_client_command(raft_.id(), seq, r.payload))) {
       proposals_[p->index.value()] = {p->term, seq};
       r.handed_to_leader = true;
       return;
     }
-  } else if (const raft::NodeId to = forward_target(r); !to.is_none() && now_ >= r.forward_not_before) {
-    host_.send(to, ForwardRequest{raft_.id(), seq, r.op});
+  } else if (const NodeId to = forward_target(r); !to.is_none() && now_ >= r.forward_not_before) {
+    host_.send(to, ForwardRequest{raft_.id(), seq, r.payload});
     r.handed_to_leader = true;
     return;
   }
@@ -98,8 +109,8 @@ void Service::route_write(std::uint64_t seq, Request& r) {
 
 // Where a follower forwards: the leader it knows -- unless that node has just rejected
 // this request and the rejection named someone else, whose view is then the fresher one.
-raft::NodeId Service::forward_target(const Request& r) const {
-  const raft::NodeId known = raft_.leader();
+NodeId Service::forward_target(const Request& r) const {
+  const NodeId known = raft_.leader();
   if (known == r.rejected_by && !r.suggested_leader.is_none() &&
       r.suggested_leader != r.rejected_by && r.suggested_leader != raft_.id()) {
     return r.suggested_leader;
@@ -111,7 +122,7 @@ raft::NodeId Service::forward_target(const Request& r) const {
 // believe in, bounced writes at network speed for up to an election timeout; instead the
 // request waits, backing off 1, 2, 4, ... ticks per rejection, and goes to the rejecting
 // node's suggestion if it names another node.
-void Service::handle_rejection(raft::NodeId from, const ForwardRejected& rej) {
+void Service::handle_rejection(NodeId from, const ForwardRejected& rej) {
   auto it = requests_.find(rej.seq);
   if (it == requests_.end()) return;
   Request& r = it->second;
@@ -166,20 +177,20 @@ void Service::handle_forward(const ForwardRequest& f) {
     return;
   }
   // The origin answers its client when it applies this entry.
-  (void)raft_.propose(encode_command(Command{f.origin, f.seq, f.op}));
+  (void)raft_.propose(encode_client_command(f.origin, f.seq, f.command));
 }
 
 void Service::process_ready() {
   while (raft_.has_ready()) {
-    raft::Ready rd = raft_.ready();
-    for (raft::Message& m : rd.messages) host_.send(m.to, std::move(m));
+    Ready rd = raft_.ready();
+    for (Message& m : rd.messages) host_.send(m.to, std::move(m));
     // A snapshot from the leader: durable first, then the state machine starts from it,
     // before any committed entry of this Ready (they follow it).
     if (rd.snapshot) restore(*rd.snapshot);
     storage_.persist(rd.hard_state, rd.entries);
-    for (raft::Message& m : rd.messages_after_persist) host_.send(m.to, std::move(m));
-    for (const raft::Entry& e : rd.committed_entries) apply(e);
-    for (const raft::ReadState& rs : rd.read_states) serve_read(rs.context);
+    for (Message& m : rd.messages_after_persist) host_.send(m.to, std::move(m));
+    for (const Entry& e : rd.committed_entries) apply(e);
+    for (const ReadState& rs : rd.read_states) serve_read(rs.context);
     for (const std::string& ctx : rd.dropped_reads) {
       // The leader we asked lost leadership: ask again (reads are always safe to retry).
       auto it = requests_.find(seq_for_context(ctx));
@@ -190,12 +201,12 @@ void Service::process_ready() {
   }
 }
 
-void Service::restore(const raft::Snapshot& snap) {
+void Service::restore(const Snapshot& snap) {
   storage_.apply_snapshot(snap);
   if (std::string error = state_.restore(snap.data.view()); !error.empty()) {
     // The bytes came whole from a leader running this code: a format this build cannot
     // read means mixed versions or a bug. Carrying on would serve a wrong state.
-    raft::fail_stop("kv: cannot restore the snapshot at index " +
+    fail_stop("service: cannot restore the snapshot at index " +
                     std::to_string(snap.meta.index.value()) + " from the leader: " + error);
   }
   host_.restored(snap.meta);
@@ -205,24 +216,29 @@ void Service::restore(const raft::Snapshot& snap) {
 // The origin answers a write when it applies it; a snapshot from the leader may cover
 // writes this node never applied itself. Their outcomes are in the snapshot's dedup state.
 void Service::answer_covered_writes() {
-  std::vector<std::pair<std::uint64_t, Result>> done;
+  std::vector<std::pair<std::uint64_t, Outcome>> done;
   for (const auto& [seq, r] : requests_) {
-    if (is_read(r.op) || !r.handed_to_leader) continue;
-    bool settled = false;
-    if (auto result = state_.dedup().outcome(raft_.id().value(), seq, settled)) {
-      done.emplace_back(seq, std::move(*result));
-    } else if (settled) {
-      done.emplace_back(seq, Result::error(ErrorCode::kTimeout,
-                                           "outcome unknown: settled while this node caught up"));
+    if (r.is_read || !r.handed_to_leader) continue;
+    std::string result;
+    switch (state_.dedup().lookup(raft_.id().value(), seq, &result)) {
+      case Dedup::Seen::kApplied:
+        done.emplace_back(seq, Outcome{Outcome::Status::kOk, std::move(result), {}});
+        break;
+      case Dedup::Seen::kSettled:
+        done.emplace_back(seq, failure(Outcome::Status::kUnknown,
+                                       "outcome unknown: settled while this node caught up"));
+        break;
+      case Dedup::Seen::kNo:
+        break;
     }
   }
-  for (auto& [seq, result] : done) finish(seq, result);
+  for (auto& [seq, outcome] : done) finish(seq, std::move(outcome));
 }
 
 void Service::maybe_compact() {
   if (config_.snapshot_entries == 0) return;
-  const raft::Index applied = raft_.log().applied();
-  const raft::Index last = next_compaction_ ? next_compaction_->meta.index
+  const Index applied = raft_.log().applied();
+  const Index last = next_compaction_ ? next_compaction_->meta.index
                                             : storage_.first_index().prev();
   if (applied.value() < last.value() + config_.snapshot_entries) return;
   // Everything up to `applied` is committed, applied and persisted (a Ready persists its
@@ -230,10 +246,10 @@ void Service::maybe_compact() {
   // which now replaces the entries it covers: the log keeps the last interval's entries
   // for followers a little behind.
   if (next_compaction_) storage_.compact(*next_compaction_);
-  next_compaction_ = raft::Snapshot{raft_.snapshot_meta(), raft::Bytes(state_.snapshot())};
+  next_compaction_ = Snapshot{raft_.snapshot_meta(), Bytes(state_.snapshot())};
 }
 
-void Service::note_lost_proposal(const raft::Entry& e) {
+void Service::note_lost_proposal(const Entry& e) {
   auto p = proposals_.find(e.index.value());
   if (p == proposals_.end()) return;
   const auto [term, seq] = p->second;
@@ -243,69 +259,69 @@ void Service::note_lost_proposal(const raft::Entry& e) {
   if (it != requests_.end()) it->second.retry_at = now_;  // handed over again next tick
 }
 
-void Service::apply(const raft::Entry& e) {
+void Service::apply(const Entry& e) {
   host_.applied(e, raft_.term());
   note_lost_proposal(e);
-  if (e.type != raft::EntryType::kNormal) return;
-  const std::optional<Command> cmd = decode_command(e.data.view());
+  if (e.type != EntryType::kNormal) return;
+  const std::optional<ClientCommand> cmd = decode_client_command(e.data.view());
   if (!cmd) {
-    spdlog::error("kv: skipping undecodable log entry at index {}", e.index.value());
+    spdlog::error("service: skipping undecodable log entry at index {}", e.index.value());
     return;
   }
-  const std::optional<Result> result = state_.apply_once(cmd->origin.value(), cmd->seq, cmd->op);
+  std::optional<std::string> result = state_.apply(*cmd);
   if (!result) return;  // a duplicate
-  if (cmd->origin == raft_.id()) finish(cmd->seq, *result);
+  if (cmd->origin == raft_.id()) finish(cmd->seq, Outcome{Outcome::Status::kOk, std::move(*result), {}});
 }
 
 void Service::serve_read(const std::string& context) {
   const std::uint64_t seq = seq_for_context(context);
   auto it = requests_.find(seq);
   if (it == requests_.end()) return;  // already answered (a retried read served twice)
-  finish(seq, state_.read(it->second.op.key));
+  finish(seq, Outcome{Outcome::Status::kOk, state_.machine().query(it->second.payload), {}});
 }
 
-void Service::finish(std::uint64_t seq, const Result& result) {
+void Service::finish(std::uint64_t seq, Outcome outcome) {
   auto it = requests_.find(seq);
   if (it == requests_.end()) return;
   const ClientHandle client = it->second.client;
   requests_.erase(it);
-  host_.respond(client, result);
+  host_.respond(client, outcome);
 }
 
 void Service::expire_requests() {
-  std::vector<std::pair<std::uint64_t, Result>> done;
+  std::vector<std::pair<std::uint64_t, Outcome>> done;
   for (auto& [seq, r] : requests_) {
     if (now_ >= r.deadline) {
-      done.emplace_back(seq, is_read(r.op) || !r.handed_to_leader
-                                 ? Result::error(ErrorCode::kTemporarilyUnavailable,
-                                                 "no answer from the cluster in time")
-                                 : Result::error(ErrorCode::kTimeout,
-                                                 "outcome unknown: the request reached a "
-                                                 "leader but was not seen committed in time"));
-    } else if (r.waiting && now_ >= r.wait_until && (is_read(r.op) || !r.handed_to_leader)) {
+      done.emplace_back(seq, r.is_read || !r.handed_to_leader
+                                 ? failure(Outcome::Status::kUnavailable,
+                                           "no answer from the cluster in time")
+                                 : failure(Outcome::Status::kUnknown,
+                                           "outcome unknown: the request reached a leader "
+                                           "but was not seen committed in time"));
+    } else if (r.waiting && now_ >= r.wait_until && (r.is_read || !r.handed_to_leader)) {
       // Never reached any leader: it surely did not happen.
-      done.emplace_back(seq, Result::error(ErrorCode::kTemporarilyUnavailable,
-                                           "no leader is known; try again"));
+      done.emplace_back(seq, failure(Outcome::Status::kUnavailable,
+                                     "no leader is known; try again"));
     } else if (!r.waiting && now_ >= r.retry_at) {
       retry_due(seq, r);
     }
   }
-  for (auto& [seq, result] : done) finish(seq, result);
+  for (auto& [seq, outcome] : done) finish(seq, std::move(outcome));
 }
 
 // A read asks for a read index again; a write that reached a leader but was not seen
 // applied is handed over again -- the forward or the entry may have been lost, and
 // (origin, seq) makes a second copy harmless.
 void Service::retry_due(std::uint64_t seq, Request& r) {
-  if (is_read(r.op)) {
+  if (r.is_read) {
     route_read(seq, r);
   } else if (r.handed_to_leader) {
     route_write(seq, r);
   }
 }
 
-std::uint64_t Service::seq_for_context(const std::string& context) const {
+std::uint64_t Service::seq_for_context(const std::string& context) {
   return std::strtoull(context.c_str(), nullptr, 10);
 }
 
-}  // namespace kv
+}  // namespace raft
