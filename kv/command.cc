@@ -7,7 +7,7 @@ namespace kv {
 // The format (every replica decodes every command, so this is on the apply path of each
 // node; JSON text cost ~1 µs a command, this a few dozen ns):
 //
-//   operation:  'K' 0x02 ('w' key value | 'c' key from to | 'r' key)
+//   operation:  'K' 0x02 ('w' key value | 'c' key from to | 'r' key | 'd' key)
 //   result:     'R' 0x01 ('o' value | 'e' varint code, varint len, text)
 //
 // where each JSON value is one tag byte and its payload:
@@ -23,6 +23,7 @@ constexpr char kVersion = 0x02;
 constexpr char kWrite = 'w';
 constexpr char kCas = 'c';
 constexpr char kRead = 'r';
+constexpr char kDelete = 'd';
 constexpr char kResultMagic = 'R';
 constexpr char kResultVersion = 0x01;
 constexpr char kOk = 'o';
@@ -173,6 +174,10 @@ std::string encode_operation(const Operation& op) {
       out.push_back(kRead);
       put_value(out, op.key);
       break;
+    case Operation::Kind::kDelete:
+      out.push_back(kDelete);
+      put_value(out, op.key);
+      break;
   }
   return out;
 }
@@ -192,6 +197,8 @@ std::optional<Operation> decode_operation(std::string_view bytes) {
     op.to = in.value();
   } else if (kind == kRead) {
     op.kind = Operation::Kind::kRead;
+  } else if (kind == kDelete) {
+    op.kind = Operation::Kind::kDelete;
   } else {
     return std::nullopt;
   }

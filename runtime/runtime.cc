@@ -10,8 +10,6 @@
 #include <variant>
 #include <vector>
 
-#include "kv/command.h"
-#include "kv/service.h"
 #include "raft/file_system.h"
 #include "raft/wal.h"
 #include "transport/peer_codec.h"
@@ -26,9 +24,9 @@ int ticks_of(std::chrono::milliseconds d, std::chrono::milliseconds tick) {
 
 }  // namespace
 
-class Runtime::Impl final : public kv::Host {
+class Runtime::Impl final : public raft::ServiceHost {
  public:
-  Impl(RuntimeConfig config, raft::Snapshottable& machine) : cfg_(std::move(config)), machine_(machine) {}
+  Impl(RuntimeConfig config, raft::StateMachine& machine) : cfg_(std::move(config)), machine_(machine) {}
 
   std::string start();
   void submit(bool is_read, std::string bytes, Done done);
@@ -41,9 +39,9 @@ class Runtime::Impl final : public kv::Host {
   std::uint16_t peer_port() const { return transport_->listen_port(); }
   void isolate(bool on) { transport_->isolate(on); }
 
-  // ---- kv::Host (core thread) -----------------------------------------------------
-  void send(raft::NodeId to, kv::PeerMessage message) override;
-  void respond(kv::ClientHandle client, const kv::Result& result) override;
+  // ---- raft::ServiceHost (core thread) --------------------------------------------
+  void send(raft::NodeId to, raft::PeerMessage message) override;
+  void respond(raft::ClientHandle client, const Outcome& outcome) override;
   void applied(const raft::Entry& entry, raft::Term) override {
     if (cfg_.on_applied) cfg_.on_applied(entry);
   }
@@ -51,7 +49,7 @@ class Runtime::Impl final : public kv::Host {
  private:
   struct PeerIn {
     raft::NodeId from;
-    kv::PeerMessage message;
+    raft::PeerMessage message;
   };
   struct ClientIn {
     bool is_read = false;
@@ -61,7 +59,7 @@ class Runtime::Impl final : public kv::Host {
   using Event = std::variant<PeerIn, ClientIn>;
 
   std::string open_storage();
-  kv::ServiceConfig service_config() const;
+  raft::ServiceConfig service_config() const;
   bool on_frame(raft::NodeId from, std::string_view payload);  // I/O thread
   void push(Event ev);
   void run();  // the core thread
@@ -71,9 +69,9 @@ class Runtime::Impl final : public kv::Host {
   void fail_pending();
 
   RuntimeConfig cfg_;
-  raft::Snapshottable& machine_;
+  raft::StateMachine& machine_;
   std::unique_ptr<raft::LogStorage> storage_;
-  std::unique_ptr<kv::Service> service_;
+  std::unique_ptr<raft::Service> service_;
   std::unique_ptr<transport::TcpTransport> transport_;
   std::thread core_;
 
@@ -87,8 +85,8 @@ class Runtime::Impl final : public kv::Host {
   RuntimeStatus status_;
 
   // Core thread only.
-  std::unordered_map<kv::ClientHandle, Done> pending_;
-  kv::ClientHandle next_handle_ = 1;
+  std::unordered_map<raft::ClientHandle, Done> pending_;
+  raft::ClientHandle next_handle_ = 1;
   raft::NodeId last_leader_;
   raft::Term last_term_;
 };
@@ -109,8 +107,8 @@ std::string Runtime::Impl::open_storage() {
   return {};
 }
 
-kv::ServiceConfig Runtime::Impl::service_config() const {
-  kv::ServiceConfig sc;
+raft::ServiceConfig Runtime::Impl::service_config() const {
+  raft::ServiceConfig sc;
   sc.raft.id = cfg_.id;
   for (const auto& [id, ep] : cfg_.peers) sc.raft.voters.push_back(id);
   sc.raft.election_tick = cfg_.election_ticks;
@@ -129,7 +127,7 @@ std::string Runtime::Impl::start() {
   if (!cfg_.peers.contains(cfg_.id)) return "node " + std::to_string(cfg_.id.value()) + " is not among the peers";
   if (std::string error = open_storage(); !error.empty()) return error;
   try {
-    service_ = std::make_unique<kv::Service>(service_config(), *storage_, *this);
+    service_ = std::make_unique<raft::Service>(service_config(), *storage_, machine_, *this);
   } catch (const std::runtime_error& e) {
     return e.what();  // a snapshot this build cannot read
   }
@@ -197,20 +195,13 @@ void Runtime::Impl::handle(Event& ev) {
 }
 
 void Runtime::Impl::handle_client(ClientIn& in) {
-  std::optional<kv::Operation> op;
-  if (in.is_read) {
-    kv::json key = kv::json::parse(in.bytes, nullptr, false);
-    if (!key.is_discarded()) op = kv::Operation::read(std::move(key));
-  } else if (auto cmd = kv::decode_command(in.bytes)) {
-    op = std::move(cmd->op);
-  }
-  if (!op) {
-    in.done(Outcome{Outcome::Status::kUnavailable, {}, "not a command this state machine understands"});
-    return;
-  }
-  const kv::ClientHandle h = next_handle_++;
+  const raft::ClientHandle h = next_handle_++;
   pending_.emplace(h, std::move(in.done));
-  service_->handle_client(h, std::move(*op));
+  if (in.is_read) {
+    service_->read(h, std::move(in.bytes));
+  } else {
+    service_->propose(h, std::move(in.bytes));
+  }
 }
 
 void Runtime::Impl::publish_status() {
@@ -260,50 +251,33 @@ bool Runtime::Impl::on_frame(raft::NodeId from, std::string_view payload) {
     if (m->from != from) return false;  // a peer speaks for itself only
     push(PeerIn{from, std::move(*m)});
   } else if (auto* f = std::get_if<transport::WireForward>(&*decoded)) {
-    const auto cmd = kv::decode_command(f->command);
-    if (!cmd) return false;
-    push(PeerIn{from, kv::ForwardRequest{f->origin, f->seq, cmd->op}});
+    push(PeerIn{from, raft::ForwardRequest{f->origin, f->seq, std::move(f->command)}});
   } else {
     const auto& j = std::get<transport::WireRejected>(*decoded);
-    push(PeerIn{from, kv::ForwardRejected{j.seq, j.leader}});
+    push(PeerIn{from, raft::ForwardRejected{j.seq, j.leader}});
   }
   return true;
 }
 
-void Runtime::Impl::send(raft::NodeId to, kv::PeerMessage message) {
+void Runtime::Impl::send(raft::NodeId to, raft::PeerMessage message) {
   std::string payload;
   if (auto* m = std::get_if<raft::Message>(&message)) {
     transport::encode_peer_message(std::move(*m), payload);
-  } else if (auto* f = std::get_if<kv::ForwardRequest>(&message)) {
-    transport::encode_peer_message(
-        transport::WireForward{f->origin, f->seq, kv::encode_command(kv::Command{f->origin, f->seq, f->op})}, payload);
+  } else if (auto* f = std::get_if<raft::ForwardRequest>(&message)) {
+    transport::encode_peer_message(transport::WireForward{f->origin, f->seq, std::move(f->command)}, payload);
   } else {
-    const auto& j = std::get<kv::ForwardRejected>(message);
+    const auto& j = std::get<raft::ForwardRejected>(message);
     transport::encode_peer_message(transport::WireRejected{j.seq, j.leader}, payload);
   }
   transport_->send(to, std::move(payload));
 }
 
-void Runtime::Impl::respond(kv::ClientHandle client, const kv::Result& r) {
+void Runtime::Impl::respond(raft::ClientHandle client, const Outcome& outcome) {
   auto it = pending_.find(client);
   if (it == pending_.end()) return;
   Done done = std::move(it->second);
   pending_.erase(it);
-  Outcome o;
-  if (r.ok) {
-    o.status = Outcome::Status::kApplied;
-    o.result = r.value.dump();
-  } else if (r.code == kv::ErrorCode::kKeyDoesNotExist || r.code == kv::ErrorCode::kPreconditionFailed) {
-    o.status = Outcome::Status::kApplied;  // the state machine's own answer
-    o.result = "!" + std::to_string(static_cast<int>(r.code));
-    o.error = r.text;
-  } else {
-    o.status = r.code == kv::ErrorCode::kTemporarilyUnavailable ? Outcome::Status::kUnavailable
-               : r.code == kv::ErrorCode::kMalformedRequest     ? Outcome::Status::kTooLarge
-                                                                : Outcome::Status::kUnknown;
-    o.error = r.text;
-  }
-  done(o);
+  done(outcome);
 }
 
 void Runtime::Impl::submit(bool is_read, std::string bytes, Done done) {
@@ -321,7 +295,7 @@ void Runtime::Impl::submit(bool is_read, std::string bytes, Done done) {
 // ---- Runtime ----------------------------------------------------------------------------
 
 raft::Expected<std::unique_ptr<Runtime>, std::string> Runtime::start(RuntimeConfig config,
-                                                                     raft::Snapshottable& machine) {
+                                                                     raft::StateMachine& machine) {
   auto impl = std::make_unique<Impl>(std::move(config), machine);
   if (std::string error = impl->start(); !error.empty()) {
     impl->stop();

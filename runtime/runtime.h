@@ -41,24 +41,15 @@
 
 #include "raft/expected.h"
 #include "raft/raft.h"
+#include "raft/service.h"
 #include "raft/state_machine.h"
 #include "transport/tcp_transport.h"
 
 namespace raftkv {
 
-/// A request's outcome (mirrors Outcome).
-struct Outcome {
-  enum class Status {
-    kApplied,      // done: `result` holds the state machine's answer
-    kUnavailable,  // definite: it did not and will not happen (no leader in time, ...)
-    kTooLarge,     // definite: the command is over the entry limit
-    kUnknown,      // indefinite: it may or may not have happened (timeout after a leader took it)
-  };
-  Status status = Status::kUnknown;
-  std::string result;
-  std::string error;
-  [[nodiscard]] bool ok() const { return status == Status::kApplied; }
-};
+/// How a request ended: raft::Outcome (kOk with the state machine's result; kUnavailable
+/// and kTooLarge: it did not happen; kUnknown: it may have).
+using Outcome = raft::Outcome;
 
 /// What the embedder configures. Defaults suit a LAN or localhost.
 struct RuntimeConfig {
@@ -107,14 +98,14 @@ class Runtime {
   /// starts the threads. `machine` must outlive the runtime. Fails with a message when the
   /// data directory cannot be opened (locked, damaged) or the port cannot be bound.
   static raft::Expected<std::unique_ptr<Runtime>, std::string> start(RuntimeConfig config,
-                                                                     raft::Snapshottable& machine);
+                                                                     raft::StateMachine& machine);
   ~Runtime();  // stop()
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
 
   /// Replicates `command`; `done` gets the state machine's result once it is applied, or
-  /// why not (Outcome: unavailable and too_large mean it did not happen; unknown
-  /// means it may have).
+  /// why not (kUnavailable and kTooLarge mean it did not happen; kUnknown means it may
+  /// have).
   void propose(std::string command, Done done);
   std::future<Outcome> propose(std::string command);
   /// Runs `query` against the state machine once it is linearizable to do so.

@@ -12,9 +12,7 @@ namespace {
 
 using json = nlohmann::json;
 
-// ---- the kv state machine's commands and results as bytes --------------------------------
-
-std::string encode_op(const kv::Operation& op) { return kv::encode_command(kv::Command{raft::NodeId{0}, 0, op}); }
+// ---- the kv state machine's operations and results as bytes (kv/command.h) -------------
 
 /// The state machine's answer: a value, or "key does not exist" / "precondition failed".
 struct KvAnswer {
@@ -23,11 +21,12 @@ struct KvAnswer {
 };
 
 KvAnswer decode_answer(const std::string& bytes) {
-  if (bytes == "!20") return {KvAnswer::Kind::kNoKey, nullptr};
-  if (bytes == "!22") return {KvAnswer::Kind::kMismatch, nullptr};
-  json v = json::parse(bytes, nullptr, false);
-  if (v.is_discarded()) return {};
-  return {KvAnswer::Kind::kOk, std::move(v)};
+  const std::optional<kv::Result> r = kv::decode_result(bytes);
+  if (!r) return {};
+  if (r->ok) return {KvAnswer::Kind::kOk, r->value};
+  if (r->code == kv::ErrorCode::kKeyDoesNotExist) return {KvAnswer::Kind::kNoKey, nullptr};
+  if (r->code == kv::ErrorCode::kPreconditionFailed) return {KvAnswer::Kind::kMismatch, nullptr};
+  return {};
 }
 
 // ---- HTTP helpers -----------------------------------------------------------------------
@@ -147,7 +146,7 @@ std::optional<KvAnswer> HttpApi::Impl::finish(std::future<Outcome> f, httplib::R
   }
   const Outcome o = f.get();
   switch (o.status) {
-    case Outcome::Status::kApplied: {
+    case Outcome::Status::kOk: {
       KvAnswer a = decode_answer(o.result);
       if (a.kind == KvAnswer::Kind::kUndecodable) {
         reply_error(res, 500, "the state machine's answer does not decode");
@@ -163,7 +162,7 @@ std::optional<KvAnswer> HttpApi::Impl::finish(std::future<Outcome> f, httplib::R
 }
 
 void HttpApi::Impl::get(const std::string& key, httplib::Response& res) {
-  const auto a = finish(rt_.read(json(key).dump()), res);
+  const auto a = finish(rt_.read(kv::encode_operation(kv::Operation::read(key))), res);
   if (!a) return;
   if (a->kind == KvAnswer::Kind::kNoKey) return reply_error(res, 404, "key not found");
   reply(res, 200, json{{"value", a->value}});
@@ -172,14 +171,14 @@ void HttpApi::Impl::get(const std::string& key, httplib::Response& res) {
 void HttpApi::Impl::put(const std::string& key, const httplib::Request& req, httplib::Response& res) {
   const auto body = body_with(req, res, {"value"});
   if (!body) return;
-  const auto a = finish(rt_.propose(encode_op(kv::Operation::write(key, (*body)["value"]))), res);
+  const auto a = finish(rt_.propose(kv::encode_operation(kv::Operation::write(key, (*body)["value"]))), res);
   if (a) reply(res, 200, json{{"ok", true}});
 }
 
 void HttpApi::Impl::cas(const std::string& key, const httplib::Request& req, httplib::Response& res) {
   const auto body = body_with(req, res, {"from", "to"});
   if (!body) return;
-  const auto a = finish(rt_.propose(encode_op(kv::Operation::cas(key, (*body)["from"], (*body)["to"]))), res);
+  const auto a = finish(rt_.propose(kv::encode_operation(kv::Operation::cas(key, (*body)["from"], (*body)["to"]))), res);
   if (!a) return;
   if (a->kind == KvAnswer::Kind::kNoKey) return reply_error(res, 404, "key not found");
   if (a->kind == KvAnswer::Kind::kMismatch) return reply_error(res, 409, "the value is not \"from\"");
@@ -187,8 +186,10 @@ void HttpApi::Impl::cas(const std::string& key, const httplib::Request& req, htt
 }
 
 void HttpApi::Impl::del(const std::string& key, httplib::Response& res) {
-  (void)key;
-  reply_error(res, 501, "DELETE is not implemented yet");
+  const auto a = finish(rt_.propose(kv::encode_operation(kv::Operation::del(key))), res);
+  if (!a) return;
+  if (a->kind == KvAnswer::Kind::kNoKey) return reply_error(res, 404, "key not found");
+  reply(res, 200, json{{"ok", true}});
 }
 
 void HttpApi::Impl::status(httplib::Response& res) {

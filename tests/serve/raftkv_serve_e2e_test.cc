@@ -240,6 +240,9 @@ TEST(RaftKvServe, BadHttpInputGetsAClear4xxAndTheServerKeepsServing) {
   EXPECT_EQ(c.http(0, "POST", "/kv/a/cas", R"({"from": 2, "to": 3})").status, 409);
   EXPECT_EQ(c.http(0, "POST", "/kv/a/cas", R"({"from": 1, "to": 3})").status, 200);
   EXPECT_EQ(c.http(0, "GET", "/kv/a").body["value"], 3);
+  EXPECT_EQ(c.http(0, "DELETE", "/kv/a").status, 200);
+  EXPECT_EQ(c.http(0, "GET", "/kv/a").status, 404);
+  EXPECT_EQ(c.http(0, "DELETE", "/kv/a").status, 404);
   const auto s = c.status(0);
   ASSERT_TRUE(s);
   for (const char* f : {"id", "role", "term", "leader", "commit", "applied"}) EXPECT_TRUE(s->contains(f)) << f;
