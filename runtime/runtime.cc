@@ -173,7 +173,11 @@ void Runtime::Impl::run() {
       if (stopping_) break;
       batch.swap(inbox_);
     }
+    // One Ready for the whole batch: proposals leave in one AppendEntries per follower and
+    // reach the log in one write (group commit); acknowledgements are counted together.
+    service_->begin_batch();
     for (Event& ev : batch) handle(ev);
+    service_->end_batch();
     batch.clear();
     const auto now = Clock::now();
     if (now >= next_tick) {
