@@ -10,6 +10,7 @@
 // timeout, so it leads); nodes 2 and 3 are this same binary re-executed with --server.
 // Figures and the machine they came from: docs/performance.md.
 #include <signal.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -165,6 +166,7 @@ Round measure(raftkv::Runtime& rt, int clients, const Args& a) {
 
 int main(int argc, char** argv) {
   Args a = parse(argc, argv);
+  spdlog::set_default_logger(spdlog::stderr_color_mt("bench"));  // stdout is for figures
   spdlog::set_level(spdlog::level::warn);
   if (a.server_id != 0) return run_server(a);
   for (int i = 0; i < 3; ++i) a.ports.push_back(testing_ports::free_port());
