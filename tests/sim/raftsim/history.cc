@@ -14,6 +14,7 @@ const char* op_name(Kind k) {
     case Kind::kRead: return "read";
     case Kind::kWrite: return "write";
     case Kind::kCas: return "cas";
+    case Kind::kDelete: return "delete";  // raft-kv serve only; the simulator never issues it
   }
   return "?";
 }
