@@ -8,7 +8,13 @@ namespace kv {
 // node; JSON text cost ~1 µs a command, this a few dozen ns):
 //
 //   operation:  'K' 0x02 ('w' key value | 'c' key from to | 'r' key | 'd' key)
-//   result:     'R' 0x01 ('o' value | 'e' varint code, varint len, text)
+//   result:     empty                   ok without a value (writes, cas)
+//               'o' value               ok with a value (reads)
+//               'n'                     20, key does not exist
+//               'p' value               22, precondition failed; the value found
+//               'e' varint code, varint len, text    any other error
+// Results are short on purpose: the service keeps each applied command's result in its
+// deduplication state, which is part of every snapshot.
 //
 // where each JSON value is one tag byte and its payload:
 //   0x00                  null
@@ -24,9 +30,9 @@ constexpr char kWrite = 'w';
 constexpr char kCas = 'c';
 constexpr char kRead = 'r';
 constexpr char kDelete = 'd';
-constexpr char kResultMagic = 'R';
-constexpr char kResultVersion = 0x01;
 constexpr char kOk = 'o';
+constexpr char kNoKey = 'n';
+constexpr char kPrecondition = 'p';
 constexpr char kError = 'e';
 enum Tag : unsigned char { kNull = 0, kNonNegative = 1, kNegative = 2, kJsonText = 3 };
 
@@ -208,10 +214,14 @@ std::optional<Operation> decode_operation(std::string_view bytes) {
 
 std::string encode_result(const Result& r) {
   std::string out;
-  out.push_back(kResultMagic);
-  out.push_back(kResultVersion);
+  if (r.ok && r.value.is_null()) return out;
   if (r.ok) {
     out.push_back(kOk);
+    put_value(out, r.value);
+  } else if (r.code == ErrorCode::kKeyDoesNotExist) {
+    out.push_back(kNoKey);
+  } else if (r.code == ErrorCode::kPreconditionFailed) {
+    out.push_back(kPrecondition);
     put_value(out, r.value);
   } else {
     out.push_back(kError);
@@ -223,18 +233,27 @@ std::string encode_result(const Result& r) {
 }
 
 std::optional<Result> decode_result(std::string_view bytes) {
+  if (bytes.empty()) return Result::success();
   Reader in(bytes);
-  if (in.byte() != kResultMagic || in.byte() != kResultVersion) return std::nullopt;
   Result r;
-  const char kind = in.byte();
-  if (kind == kOk) {
-    r = Result::success(in.value());
-  } else if (kind == kError) {
-    const std::uint64_t code = in.varint();
-    if (code > 1000) return std::nullopt;
-    r = Result::error(static_cast<ErrorCode>(code), in.text());
-  } else {
-    return std::nullopt;
+  switch (in.byte()) {
+    case kOk:
+      r = Result::success(in.value());
+      break;
+    case kNoKey:
+      r = Result::error(ErrorCode::kKeyDoesNotExist, "key does not exist");
+      break;
+    case kPrecondition:
+      r = Result::precondition_failed(in.value());
+      break;
+    case kError: {
+      const std::uint64_t code = in.varint();
+      if (code > 1000) return std::nullopt;
+      r = Result::error(static_cast<ErrorCode>(code), in.text());
+      break;
+    }
+    default:
+      return std::nullopt;
   }
   if (!in.ok() || !in.at_end()) return std::nullopt;
   return r;

@@ -54,6 +54,12 @@ bool get_text(std::string_view& in, std::string_view& s) {
 }
 }  // namespace
 
+// Every replica builds this for every failed cas: text_of, not dump().
+Result Result::precondition_failed(json found) {
+  std::string text = "found " + text_of(found);
+  return Result{false, std::move(found), ErrorCode::kPreconditionFailed, std::move(text)};
+}
+
 std::string StateMachine::apply(std::string_view command) {
   const std::optional<Operation> op = decode_operation(command);
   if (!op || op->kind == Operation::Kind::kRead) {
@@ -141,8 +147,7 @@ Result StateMachine::apply(const Operation& op) {
         return Result::error(ErrorCode::kKeyDoesNotExist, "key does not exist");
       }
       if (it->second != op.from) {
-        return Result::error(ErrorCode::kPreconditionFailed,
-                             "expected " + text_of(op.from) + ", found " + text_of(it->second));
+        return Result::precondition_failed(it->second);
       }
       it->second = op.to;
       return Result::success();

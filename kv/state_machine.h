@@ -50,12 +50,14 @@ struct Operation {
 /// An operation's outcome: ok (with the value, for a read) or a Maelstrom error.
 struct Result {
   bool ok = false;
-  json value;  // read_ok's value
+  json value;  // read_ok's value; for a failed cas, the value found
   ErrorCode code = ErrorCode::kTimeout;
   std::string text;
 
   static Result success(json v = nullptr) { return Result{true, std::move(v), {}, {}}; }
   static Result error(ErrorCode c, std::string t) { return Result{false, nullptr, c, std::move(t)}; }
+  /// A cas whose `from` did not match: `found` is the value the key holds.
+  static Result precondition_failed(json found);
 };
 
 /// kv as a raft::StateMachine: commands are encoded writes and cas operations, queries

@@ -1,6 +1,7 @@
 #include "raft/dedup.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "raft/varint.h"
 
@@ -11,8 +12,21 @@ Dedup::Above::const_iterator Dedup::find(const Above& above, std::uint64_t seq) 
                           [](const auto& item, std::uint64_t s) { return item.first < s; });
 }
 
+Dedup::Window& Dedup::window_of(std::uint64_t origin) {
+  auto it = std::lower_bound(origins_.begin(), origins_.end(), origin,
+                             [](const auto& o, std::uint64_t id) { return o.first < id; });
+  if (it == origins_.end() || it->first != origin) it = origins_.emplace(it, origin, Window{});
+  return it->second;
+}
+
+const Dedup::Window* Dedup::find_window(std::uint64_t origin) const {
+  auto it = std::lower_bound(origins_.begin(), origins_.end(), origin,
+                             [](const auto& o, std::uint64_t id) { return o.first < id; });
+  return it == origins_.end() || it->first != origin ? nullptr : &it->second;
+}
+
 bool Dedup::first_time(std::uint64_t origin, std::uint64_t seq) {
-  Window& w = origins_[origin];
+  Window& w = window_of(origin);
   if (seq <= w.floor) return false;
   if (w.above.empty() || seq > w.above.back().first) {
     w.above.emplace_back(seq, std::string());
@@ -29,7 +43,11 @@ bool Dedup::first_time(std::uint64_t origin, std::uint64_t seq) {
 }
 
 void Dedup::set_result(std::uint64_t origin, std::uint64_t seq, std::string result) {
-  auto& above = origins_[origin].above;
+  auto& above = window_of(origin).above;
+  if (!above.empty() && above.back().first == seq) {  // the common case: just appended
+    above.back().second = std::move(result);
+    return;
+  }
   auto it = find(above, seq);
   if (it != above.end() && it->first == seq) {
     above[static_cast<std::size_t>(it - above.begin())].second = std::move(result);
@@ -37,10 +55,10 @@ void Dedup::set_result(std::uint64_t origin, std::uint64_t seq, std::string resu
 }
 
 Dedup::Seen Dedup::lookup(std::uint64_t origin, std::uint64_t seq, std::string* result) const {
-  auto o = origins_.find(origin);
-  if (o == origins_.end()) return Seen::kNo;
-  if (seq <= o->second.floor) return Seen::kSettled;
-  const auto& above = o->second.above;
+  const Window* w = find_window(origin);
+  if (w == nullptr) return Seen::kNo;
+  if (seq <= w->floor) return Seen::kSettled;
+  const auto& above = w->above;
   auto it = find(above, seq);
   if (it == above.end() || it->first != seq) return Seen::kNo;
   if (result != nullptr) *result = it->second;
@@ -53,18 +71,33 @@ std::size_t Dedup::size() const {
   return n;
 }
 
+// Every snapshot encodes the whole state (the simulator takes one every 16 entries on every
+// node), so this writes through a pointer into space reserved up front rather than byte
+// by byte through push_back.
 void Dedup::encode(std::string& out) const {
-  varint::put_u64le(out, origins_.size());
+  std::size_t bytes = 8;  // exactly: resize() zero-fills what it adds
   for (const auto& [origin, w] : origins_) {
-    varint::put_u64le(out, origin);
-    varint::put_u64le(out, w.floor);
-    varint::put_u32le(out, static_cast<std::uint32_t>(w.above.size()));
+    bytes += 20;
+    std::uint64_t prev = w.floor;
+    for (const auto& [seq, result] : w.above) {
+      bytes += varint::size(seq - prev) + varint::size(result.size()) + result.size();
+      prev = seq;
+    }
+  }
+  const std::size_t start = out.size();
+  out.resize(start + bytes);
+  char* p = out.data() + start;
+  p = varint::write_le<std::uint64_t>(p, origins_.size());
+  for (const auto& [origin, w] : origins_) {
+    p = varint::write_le<std::uint64_t>(p, origin);
+    p = varint::write_le<std::uint64_t>(p, w.floor);
+    p = varint::write_le<std::uint32_t>(p, static_cast<std::uint32_t>(w.above.size()));
     // Request numbers are mostly consecutive: gaps take a byte or two.
     std::uint64_t prev = w.floor;
     for (const auto& [seq, result] : w.above) {
-      varint::put(out, seq - prev);
-      varint::put(out, result.size());
-      out += result;
+      p = varint::write(p, seq - prev);
+      p = varint::write(p, result.size());
+      if (!result.empty()) p = std::copy(result.begin(), result.end(), p);
       prev = seq;
     }
   }
@@ -72,9 +105,10 @@ void Dedup::encode(std::string& out) const {
 
 bool Dedup::decode(std::string_view& in) {
   std::string_view rest = in;
-  std::map<std::uint64_t, Window> origins;
+  std::vector<std::pair<std::uint64_t, Window>> origins;
   std::uint64_t count = 0;
   if (!varint::get_u64le(rest, count) || count > rest.size() / 20) return false;
+  origins.reserve(count);
   for (std::uint64_t i = 0; i < count; ++i) {
     std::uint64_t origin = 0;
     Window w;
@@ -95,7 +129,8 @@ bool Dedup::decode(std::string_view& in) {
       w.above.emplace_back(prev, std::string(rest.substr(0, len)));  // ascending: gaps > 0
       rest.remove_prefix(len);
     }
-    if (!origins.emplace(origin, std::move(w)).second) return false;  // an origin twice
+    if (!origins.empty() && origin <= origins.back().first) return false;  // not ascending
+    origins.emplace_back(origin, std::move(w));
   }
   origins_ = std::move(origins);
   in = rest;

@@ -16,11 +16,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace raft {
 
@@ -51,9 +51,9 @@ class Dedup {
   /// Numbers remembered over all origins (the bound: window() per origin).
   [[nodiscard]] std::size_t size() const;
 
-  /// Format (integers little-endian): u64 origin count; per origin: u64 origin, u64 floor,
-  /// u32 count; per number ascending: varint gap from the previous one (the first from the
-  /// floor), varint result length, result bytes.
+  /// Format (integers little-endian): u64 origin count; per origin, ascending: u64 origin,
+  /// u64 floor, u32 count; per number ascending: varint gap from the previous one (the
+  /// first from the floor), varint result length, result bytes.
   void encode(std::string& out) const;
   /// Reads what encode wrote from the front of `in`, and consumes it. On failure returns
   /// false and changes nothing.
@@ -71,9 +71,14 @@ class Dedup {
   };
   using Above = std::deque<std::pair<std::uint64_t, std::string>>;
   static Above::const_iterator find(const Above& above, std::uint64_t seq);
+  /// The window of `origin`, created empty if it has none.
+  Window& window_of(std::uint64_t origin);
+  [[nodiscard]] const Window* find_window(std::uint64_t origin) const;
 
   std::size_t window_;
-  std::map<std::uint64_t, Window> origins_;
+  // By origin, ascending. A sorted vector, not a map: there are as many origins as nodes
+  // that ever took a client request, and this is looked up on every applied command.
+  std::vector<std::pair<std::uint64_t, Window>> origins_;
 };
 
 }  // namespace raft

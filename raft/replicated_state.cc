@@ -45,25 +45,58 @@ std::optional<std::string> ReplicatedState::apply(const ClientCommand& c) {
 std::string ReplicatedState::snapshot() const {
   std::string out(kSnapshotMagic);
   out.push_back(kSnapshotVersion);
+  const std::size_t length_at = out.size();
+  varint::put_u64le(out, 0);  // the dedup state's length, filled in below
   dedup_.encode(out);
+  const std::uint64_t length = out.size() - length_at - 8;
+  for (int i = 0; i < 8; ++i) out[length_at + i] = static_cast<char>((length >> (8 * i)) & 0xff);
   out += machine_.snapshot();
   return out;
 }
 
-std::string ReplicatedState::restore(std::string_view data) {
+namespace {
+/// Splits a service snapshot into its dedup state and the machine's part.
+bool split(std::string_view data, std::string_view& dedup, std::string_view& machine,
+           std::string& error) {
   if (!data.starts_with(kSnapshotMagic) || data.size() < kSnapshotMagic.size() + 1) {
-    return "not a service snapshot (no \"RSVC\" header)";
+    error = "not a service snapshot (no \"RSVC\" header)";
+    return false;
   }
   data.remove_prefix(kSnapshotMagic.size());
   if (data.front() != kSnapshotVersion) {
-    return "service snapshot version " + std::to_string(static_cast<unsigned char>(data.front())) +
-           " is not one this build reads (1)";
+    error = "service snapshot version " + std::to_string(static_cast<unsigned char>(data.front())) +
+            " is not one this build reads (1)";
+    return false;
   }
   data.remove_prefix(1);
+  std::uint64_t length = 0;
+  if (!varint::get_u64le(data, length) || length > data.size()) {
+    error = "the snapshot's deduplication state is truncated";
+    return false;
+  }
+  dedup = data.substr(0, length);
+  machine = data.substr(length);
+  return true;
+}
+}  // namespace
+
+std::optional<std::string_view> ReplicatedState::machine_part(std::string_view data,
+                                                             std::string& error) {
+  std::string_view dedup, machine;
+  if (!split(data, dedup, machine, error)) return std::nullopt;
+  return machine;
+}
+
+std::string ReplicatedState::restore(std::string_view data) {
+  std::string error;
+  std::string_view dedup_bytes, machine;
+  if (!split(data, dedup_bytes, machine, error)) return error;
   Dedup dedup(dedup_.window());
-  if (!dedup.decode(data)) return "the snapshot's deduplication state is malformed";
+  if (!dedup.decode(dedup_bytes) || !dedup_bytes.empty()) {
+    return "the snapshot's deduplication state is malformed";
+  }
   // The state machine first: if it refuses, the dedup state stays as it was too.
-  if (std::string error = machine_.restore(data); !error.empty()) return error;
+  if (error = machine_.restore(machine); !error.empty()) return error;
   dedup_ = std::move(dedup);
   return {};
 }

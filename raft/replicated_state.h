@@ -6,7 +6,8 @@
 // A client command travels through the log as an envelope: (origin, seq) -- who waits for
 // its result, and under which request number -- around the embedder's bytes. Format:
 //   'C' 0x01 | varint origin | varint seq | payload (the rest)
-// A service snapshot: "RSVC" 0x01 | dedup state (raft/dedup.h) | the state machine's own.
+// A service snapshot: "RSVC" 0x01 | u64 length of the dedup state | dedup state
+// (raft/dedup.h) | the state machine's own snapshot.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +47,11 @@ class ReplicatedState {
   /// Replaces the state machine and the dedup state with those in `data`. Returns an error
   /// message (and changes nothing it can avoid changing) when `data` cannot be read.
   [[nodiscard]] std::string restore(std::string_view data);
+
+  /// The state machine's own snapshot inside a service snapshot, without decoding the
+  /// dedup state (the simulator checks every stored snapshot's content with it). Nullopt,
+  /// with `error` set, if `data` is not a service snapshot this build reads.
+  static std::optional<std::string_view> machine_part(std::string_view data, std::string& error);
 
   [[nodiscard]] StateMachine& machine() { return machine_; }
   [[nodiscard]] const StateMachine& machine() const { return machine_; }

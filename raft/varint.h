@@ -11,6 +11,32 @@
 
 namespace raft::varint {
 
+/// The longest varint: 64 bits, 7 a byte.
+inline constexpr std::size_t kMaxBytes = 10;
+
+/// How many bytes put(v) writes.
+inline std::size_t size(std::uint64_t v) {
+  std::size_t n = 1;
+  for (; v >= 0x80; v >>= 7) ++n;
+  return n;
+}
+
+/// Writes `v` at `p` (room for kMaxBytes) and returns the end.
+inline char* write(char* p, std::uint64_t v) {
+  while (v >= 0x80) {
+    *p++ = static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<char>(v);
+  return p;
+}
+
+template <class T>
+char* write_le(char* p, T v) {
+  for (std::size_t i = 0; i < sizeof(T); ++i) *p++ = static_cast<char>((v >> (8 * i)) & 0xff);
+  return p;
+}
+
 inline void put(std::string& out, std::uint64_t v) {
   while (v >= 0x80) {
     out.push_back(static_cast<char>((v & 0x7f) | 0x80));

@@ -35,11 +35,11 @@ class MemoryAppendFile final : public AppendFile {
       : fs_(fs), path_(std::move(path)), file_(std::move(f)) {}
 
   void append(std::string_view data) override {
-    fs_.check_io("write to " + path_);
+    fs_.check_io("write to ", path_);
     if (!fs_.dead_) file_->data.append(data);
   }
   void sync() override {
-    fs_.check_io("fdatasync of " + path_);
+    fs_.check_io("fdatasync of ", path_);
     fs_.count_sync();
     if (fs_.frozen_) {
       fs_.dead_ = true;  // the process dies in this sync
@@ -61,8 +61,9 @@ class MemoryAppendFile final : public AppendFile {
 MemoryFileSystem::MemoryFileSystem() : locked_(std::make_shared<std::set<std::string>>()) {}
 MemoryFileSystem::~MemoryFileSystem() = default;
 
-void MemoryFileSystem::check_io(const std::string& what) const {
-  if (fail_io_) throw IoError(what + ": Input/output error (injected)");
+void MemoryFileSystem::check_io(std::string_view op, const std::string& path) const {
+  // The message is built only on failure: this runs on every simulated write and sync.
+  if (fail_io_) throw IoError(std::string(op) + path + ": Input/output error (injected)");
 }
 
 MemoryFileSystem::File& MemoryFileSystem::file(const std::string& path) {
@@ -72,13 +73,13 @@ MemoryFileSystem::File& MemoryFileSystem::file(const std::string& path) {
 }
 
 void MemoryFileSystem::create_dirs(const std::string& dir) {
-  check_io("mkdir " + dir);
+  check_io("mkdir ", dir);
   if (dead_) return;
   dirs_.insert(trim_slash(dir));
 }
 
 std::vector<std::string> MemoryFileSystem::list(const std::string& dir) {
-  check_io("list " + dir);
+  check_io("list ", dir);
   const std::string d = trim_slash(dir);
   if (dirs_.count(d) == 0) throw IoError("no such directory: " + dir);
   std::vector<std::string> names;
@@ -89,12 +90,12 @@ std::vector<std::string> MemoryFileSystem::list(const std::string& dir) {
 }
 
 std::string MemoryFileSystem::read(const std::string& path) {
-  check_io("read " + path);
+  check_io("read ", path);
   return file(path).data;
 }
 
 std::unique_ptr<AppendFile> MemoryFileSystem::open_append(const std::string& path) {
-  check_io("open " + path);
+  check_io("open ", path);
   if (dead_) return std::make_unique<MemoryAppendFile>(*this, path, std::make_shared<File>());
   if (dirs_.count(dir_of(path)) == 0) throw IoError("no such directory for " + path);
   auto& f = files_[path];
@@ -103,7 +104,7 @@ std::unique_ptr<AppendFile> MemoryFileSystem::open_append(const std::string& pat
 }
 
 void MemoryFileSystem::truncate(const std::string& path, std::uint64_t size) {
-  check_io("truncate " + path);
+  check_io("truncate ", path);
   if (dead_) return;
   File& f = file(path);
   if (size < f.data.size()) f.data.resize(size);
@@ -112,13 +113,13 @@ void MemoryFileSystem::truncate(const std::string& path, std::uint64_t size) {
 }
 
 void MemoryFileSystem::remove(const std::string& path) {
-  check_io("remove " + path);
+  check_io("remove ", path);
   if (dead_) return;
   if (files_.erase(path) == 0) throw IoError("no such file: " + path);
 }
 
 void MemoryFileSystem::rename(const std::string& from, const std::string& to) {
-  check_io("rename " + from);
+  check_io("rename ", from);
   if (dead_) return;
   auto it = files_.find(from);
   if (it == files_.end()) throw IoError("no such file: " + from);
@@ -128,7 +129,7 @@ void MemoryFileSystem::rename(const std::string& from, const std::string& to) {
 }
 
 void MemoryFileSystem::sync_dir(const std::string& dir) {
-  check_io("fsync " + dir);
+  check_io("fsync ", dir);
   count_sync();
   if (frozen_) {
     dead_ = true;
@@ -141,7 +142,7 @@ void MemoryFileSystem::sync_dir(const std::string& dir) {
 }
 
 std::unique_ptr<DirLock> MemoryFileSystem::lock(const std::string& dir) {
-  check_io("lock " + dir);
+  check_io("lock ", dir);
   const std::string d = trim_slash(dir);
   if (!locked_->insert(d).second) {
     throw IoError("data directory " + dir + " is in use by another process");

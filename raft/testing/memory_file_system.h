@@ -23,6 +23,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "raft/file_system.h"
 
@@ -78,7 +79,8 @@ class MemoryFileSystem final : public FileSystem {
 
  private:
   friend class MemoryAppendFile;
-  void check_io(const std::string& what) const;
+  /// Throws IoError("<op><path>: ...") while I/O errors are injected.
+  void check_io(std::string_view op, const std::string& path) const;
   /// Counts a sync towards die_at_sync(); freezes at the fatal one.
   void count_sync() {
     if (syncs_until_death_ > 0 && --syncs_until_death_ == 0) frozen_ = true;

@@ -209,15 +209,18 @@ Result run_cell(const std::string& dir, std::size_t in_flight, double seconds) {
   return r;
 }
 
-/// fdatasync latency of this disk: 100-byte appends, each synced (what the WAL does).
-std::vector<double> sync_latencies_ms(const std::string& dir, int count) {
+/// fdatasync latency of this disk: `bytes`-byte appends, each synced. 100 bytes is about
+/// one small command's record; 4 KiB is how the project's disk baseline is defined
+/// (shared baselines.md: "fdatasync of a 4 KiB append ... p50 about 1.5 ms"), the figure
+/// the limit was planned with.
+std::vector<double> sync_latencies_ms(const std::string& dir, int count, std::size_t bytes) {
   const std::string path = dir + "/sync-probe";
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     std::perror("durable_commit_bench: sync probe");
     std::exit(1);
   }
-  const std::string record(100, 'r');
+  const std::string record(bytes, 'r');
   std::vector<double> out;
   for (int i = 0; i < count; ++i) {
     if (::write(fd, record.data(), record.size()) != static_cast<ssize_t>(record.size())) break;
@@ -273,22 +276,32 @@ int main(int argc, char** argv) {
   const Options o = parse(argc, argv);
   std::filesystem::remove_all(o.dir);
   std::filesystem::create_directories(o.dir);
-  const std::vector<double> sync = sync_latencies_ms(o.dir, 300);
+  const std::vector<double> sync = sync_latencies_ms(o.dir, 300, 100);
   const double p50 = percentile(sync, 0.5);
   std::printf("fdatasync of a 100-byte append in %s: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms (%zu syncs)\n",
               o.dir.c_str(), p50, percentile(sync, 0.9), percentile(sync, 0.99), sync.size());
+  const std::vector<double> sync4k = sync_latencies_ms(o.dir, 300, 4096);
+  const double p50_4k = percentile(sync4k, 0.5);
+  std::printf("fdatasync of a 4 KiB append (the baseline's definition): p50 %.3f ms, p90 %.3f ms, "
+              "p99 %.3f ms\n",
+              p50_4k, percentile(sync4k, 0.9), percentile(sync4k, 0.99));
   std::printf("3 nodes in one process, a thread and a log directory each; %.1f s per cell\n\n", o.seconds);
-  std::printf("%9s  %14s  %14s  %14s  %9s  %16s  %14s\n", "in flight", "memory e/s", "WAL e/s",
-              "disk limit e/s", "of limit", "entries per sync", "persist ms");
+  std::printf("limit = in flight / fdatasync p50, with the 100-byte and the 4 KiB p50\n");
+  std::printf("%9s  %14s  %14s  %14s  %9s  %14s  %9s  %16s  %14s\n", "in flight", "memory e/s",
+              "WAL e/s", "limit (100 B)", "of limit", "limit (4 KiB)", "of limit", "entries per sync",
+              "persist ms");
   for (std::size_t n : o.in_flight) {
     const Result mem = run_cell("", n, o.seconds);
     const std::string cell_dir = o.dir + "/wal-" + std::to_string(n);
     const Result wal = run_cell(cell_dir, n, o.seconds);
     std::filesystem::remove_all(cell_dir);
     const double limit = p50 > 0 ? static_cast<double>(n) / (p50 / 1000.0) : 0;
-    std::printf("%9zu  %14.0f  %14.0f  %14.0f  %8.0f%%  %16.1f  %14.3f\n", n, mem.entries_per_s,
-                wal.entries_per_s, limit, limit > 0 ? 100.0 * wal.entries_per_s / limit : 0,
-                wal.entries_per_sync, wal.persist_ms);
+    const double limit_4k = p50_4k > 0 ? static_cast<double>(n) / (p50_4k / 1000.0) : 0;
+    std::printf("%9zu  %14.0f  %14.0f  %14.0f  %8.0f%%  %14.0f  %8.0f%%  %16.1f  %14.3f\n", n,
+                mem.entries_per_s, wal.entries_per_s, limit,
+                limit > 0 ? 100.0 * wal.entries_per_s / limit : 0, limit_4k,
+                limit_4k > 0 ? 100.0 * wal.entries_per_s / limit_4k : 0, wal.entries_per_sync,
+                wal.persist_ms);
     std::fflush(stdout);
   }
   std::filesystem::remove_all(o.dir);

@@ -110,8 +110,10 @@ TEST(StateMachine, AppliesEncodedCommandsAndAnswersGarbageWithAnError) {
 }
 
 TEST(Command, ResultsRoundTrip) {
-  for (const Result& r : {Result::success(), Result::success(json::array({1, "x"})),
-                          Result::error(ErrorCode::kPreconditionFailed, "expected 1, found 2")}) {
+  for (const Result& r :
+       {Result::success(), Result::success(json::array({1, "x"})), Result::precondition_failed(2),
+        Result::error(ErrorCode::kKeyDoesNotExist, "key does not exist"),
+        Result::error(ErrorCode::kNotSupported, "no")}) {
     const auto back = decode_result(encode_result(r));
     ASSERT_TRUE(back);
     EXPECT_EQ(back->ok, r.ok);
@@ -119,8 +121,10 @@ TEST(Command, ResultsRoundTrip) {
     EXPECT_EQ(back->code, r.code);
     EXPECT_EQ(back->text, r.text);
   }
-  const std::string good = encode_result(Result::error(ErrorCode::kKeyDoesNotExist, "no"));
-  for (std::size_t n = 0; n < good.size(); ++n) {
+  const std::string good = encode_result(Result::error(ErrorCode::kNotSupported, "not here"));
+  EXPECT_EQ(encode_result(Result::success()), "") << "the common result takes no bytes";
+  EXPECT_TRUE(decode_result("")->ok);
+  for (std::size_t n = 1; n < good.size(); ++n) {
     EXPECT_FALSE(decode_result(good.substr(0, n))) << "prefix of " << n << " bytes";
   }
   EXPECT_FALSE(decode_result(good + "x"));

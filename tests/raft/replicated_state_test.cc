@@ -119,6 +119,10 @@ TEST(ReplicatedState, SnapshotCarriesTheDedupStateAndTheMachine) {
   EXPECT_EQ(restored.dedup().lookup(1, 2, &result), Dedup::Seen::kApplied);
   EXPECT_EQ(result, "#2") << "the origin can still answer its client from it";
   EXPECT_EQ(restored.snapshot(), s.snapshot());
+  std::string error;
+  EXPECT_EQ(ReplicatedState::machine_part(s.snapshot(), error), j.snapshot());
+  EXPECT_EQ(ReplicatedState::machine_part("RSVC\x01\x05", error), std::nullopt);
+  EXPECT_NE(error, "");
 }
 
 TEST(ReplicatedState, RestoreRefusesWhatItCannotReadAndKeepsItsState) {

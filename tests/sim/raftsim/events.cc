@@ -16,8 +16,10 @@ constexpr std::size_t kArity = 4;
 
 std::uint32_t EventQueue::take_slot() {
   if (free_slots_.empty()) {
-    slab_.emplace_back();
-    return static_cast<std::uint32_t>(slab_.size() - 1);
+    if ((slots_ >> kChunkBits) == chunks_.size()) {
+      chunks_.push_back(std::make_unique<EventBody[]>(std::size_t{1} << kChunkBits));
+    }
+    return slots_++;
   }
   const std::uint32_t slot = free_slots_.back();
   free_slots_.pop_back();
@@ -62,7 +64,7 @@ EventQueue::Key EventQueue::pop_key() {
 Event EventQueue::pop() {
   const Key k = pop_key();
   free_slots_.push_back(k.slot);
-  return Event{k.at, k.seq, std::move(slab_[k.slot])};
+  return Event{k.at, k.seq, std::move(slot_body(k.slot))};
 }
 
 }  // namespace raftsim

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <variant>
 #include <vector>
 
@@ -58,7 +59,14 @@ class EventQueue {
   template <class Body>
   void push(Micros at, Body&& body) {
     const std::uint32_t slot = take_slot();
-    slab_[slot] = std::forward<Body>(body);  // straight into the slab: one move
+    slot_body(slot) = std::forward<Body>(body);  // straight into the slab: one move
+    push_key(at, slot);
+  }
+  /// Schedules a `Body` built from `args` where it will lie (no temporary to move).
+  template <class Body, class... Args>
+  void emplace(Micros at, Args&&... args) {
+    const std::uint32_t slot = take_slot();
+    slot_body(slot).emplace<Body>(std::forward<Args>(args)...);  // C++20: aggregates too
     push_key(at, slot);
   }
   /// Removes and returns the earliest event. Requires !empty().
@@ -69,7 +77,7 @@ class EventQueue {
   template <class Handle>
   void pop_and_handle(Handle&& handle) {
     const Key k = pop_key();
-    handle(k.at, slab_[k.slot]);
+    handle(k.at, slot_body(k.slot));
     free_slots_.push_back(k.slot);
   }
   [[nodiscard]] bool empty() const { return heap_.empty(); }
@@ -89,7 +97,14 @@ class EventQueue {
   Key pop_key();
 
   std::vector<Key> heap_;
-  std::deque<EventBody> slab_;  // a deque: a body stays put while new ones are pushed
+  // The slab: fixed-size chunks, so a body stays put while new ones are pushed (a handler
+  // may push events while its own body is in use) and finding one is a shift and a mask.
+  static constexpr std::uint32_t kChunkBits = 8;
+  EventBody& slot_body(std::uint32_t slot) {
+    return chunks_[slot >> kChunkBits][slot & ((1u << kChunkBits) - 1)];
+  }
+  std::vector<std::unique_ptr<EventBody[]>> chunks_;
+  std::uint32_t slots_ = 0;  // slots handed out so far (free or in use)
   std::vector<std::uint32_t> free_slots_;
   std::uint64_t next_seq_ = 0;
 };

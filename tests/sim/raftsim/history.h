@@ -43,7 +43,7 @@ struct ClientOp {
   [[nodiscard]] bool is_write() const { return op.kind != kv::Operation::Kind::kRead; }
 };
 
-/// "p3 n2 cas k1 2->4 : fail 22 (expected 2, found 3)"
+/// "p3 n2 cas k1 2->4 : fail 22 (found 3)"
 std::string describe(const ClientOp& op);
 
 /// The history to check (see the outcome rules above).

@@ -23,7 +23,7 @@ class NodeEnvironment {
   virtual ~NodeEnvironment() = default;
   virtual void node_applied(int node, const raft::Entry& entry, raft::Term term) = 0;
   virtual void node_restored(int node, const raft::SnapshotMeta& meta) = 0;
-  virtual void node_sends(int from, int to, raft::PeerMessage message) = 0;
+  virtual void node_sends(int from, int to, raft::PeerMessage&& message) = 0;
   virtual void node_responds(int node, raft::ClientHandle client, const kv::Result& result) = 0;
 };
 

@@ -18,7 +18,7 @@ std::string message_name(const raft::PeerMessage& m) {
 
 }  // namespace
 
-void Simulator::node_sends(int from, int to, raft::PeerMessage message) {
+void Simulator::node_sends(int from, int to, raft::PeerMessage&& message) {
   ++stats_.messages_sent;
   check_vote(from, message);
   if (rng_.chance(loss_)) {
@@ -32,10 +32,11 @@ void Simulator::node_sends(int from, int to, raft::PeerMessage message) {
   if (rng_.chance(dup_)) {
     ++stats_.duplicated;
     ++messages_queued_;
-    queue_.push(now_ + config_.latency.sample(rng_), DeliverEvent{from, to, message});
+    queue_.emplace<DeliverEvent>(now_ + config_.latency.sample(rng_), from, to, message);
   }
   ++messages_queued_;
-  queue_.push(now_ + config_.latency.sample(rng_), DeliverEvent{from, to, std::move(message)});
+  queue_.emplace<DeliverEvent>(now_ + config_.latency.sample(rng_), from, to,
+                              std::move(message));
 }
 
 // §5.2: "each server will vote for at most one candidate in a given term" -- across

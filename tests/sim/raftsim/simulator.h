@@ -70,7 +70,7 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   [[nodiscard]] raft::ServiceConfig service_config(int id) const;
 
   // sim_network.cc: peer messages
-  void node_sends(int from, int to, raft::PeerMessage message) override;
+  void node_sends(int from, int to, raft::PeerMessage&& message) override;
   void deliver(DeliverEvent& e);
   void check_vote(int from, const raft::PeerMessage& message);
   void record_vote(int voter, std::uint64_t term, int candidate);
