@@ -34,11 +34,6 @@ std::uint64_t get_u64(std::string_view p) {
   return v;
 }
 
-struct Counters {
-  std::atomic<std::uint64_t> frames_sent{0}, bytes_sent{0}, writes{0}, frames_received{0},
-      dropped_full{0}, dropped_disconnected{0}, dropped_oversized{0}, bad_frames{0}, connects{0};
-};
-
 }  // namespace
 
 std::string parse_endpoint(std::string_view text, Endpoint& out) {
@@ -119,6 +114,10 @@ class TcpTransport::Impl {
  private:
   class Outbound;
   class Inbound;
+  struct Counters {
+    std::atomic<std::uint64_t> frames_sent{0}, bytes_sent{0}, writes{0}, frames_received{0},
+        dropped_full{0}, dropped_disconnected{0}, dropped_oversized{0}, bad_frames{0}, connects{0};
+  };
 
   void accept();
   void drop_inbound(const std::shared_ptr<Inbound>& in);
