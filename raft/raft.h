@@ -13,6 +13,9 @@
 //   4. apply ready.committed_entries to the state machine, in order;
 //   5. serve ready.read_states (now applied >= each one's index);
 //      fail ready.dropped_reads (they will never be served; the caller may retry).
+// ready() may be called again before advance(): an I/O thread may persist Readies while
+// the core keeps stepping, as long as they are carried out and advance()d in the order
+// taken (docs/raft-core.md, "Persisting on another thread").
 // See docs/raft-core.md for the full contract.
 //
 // Snapshots (§7): the caller compacts its storage (LogStorage::compact) with a snapshot of

@@ -160,7 +160,14 @@ std::string Wal::recover() {
     if (!error.empty()) return error;
   }
   recovery_.segments = segments.size();
-  const HardState hs = log_.hard_state();
+  HardState hs = log_.hard_state();
+  // A commit-only change rides with the next record, so the segments may end with an
+  // older commit index than the snapshot file's. The snapshot proves its entries
+  // committed (a snapshot is only ever of applied entries): never start below it.
+  if (hs.commit < log_.snapshot().meta.index) {
+    hs.commit = log_.snapshot().meta.index;
+    log_.set_hard_state(hs);
+  }
   if (hs.commit > log_.last_index()) {
     return "write-ahead log in " + dir_ + ": commit index " + std::to_string(hs.commit.value()) +
            " is beyond the last entry " + std::to_string(log_.last_index().value());

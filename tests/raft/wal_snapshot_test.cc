@@ -159,5 +159,23 @@ TEST(WalSnapshot, ADamagedSnapshotFileIsRefusedWithItsName) {
   EXPECT_NE(w.error().find(Wal::snapshot_name(Index{20})), std::string::npos) << w.error();
 }
 
+// A commit-only change rides with the next record, so the segments may end with an older
+// commit index than the snapshot taken since (found by fuzz_wal_snapshot). The snapshot
+// itself proves its entries committed: recovery never puts the commit index below it.
+TEST(WalSnapshot, RecoveryNeverPutsTheCommitIndexBelowTheSnapshot_7) {
+  MemoryFileSystem fs;
+  {
+    auto w = open_ok(fs, small_segments());
+    w->persist(HardState{Term{2}, NodeId{1}, Index{0}}, run(1, 6, 2));
+    w->persist(HardState{Term{2}, NodeId{1}, Index{6}}, {});  // commit only: not written yet
+    w->compact(snap_at(6, 2));
+  }
+  auto w = open_ok(fs, small_segments());
+  EXPECT_EQ(w->snapshot().meta.index, Index{6});
+  EXPECT_GE(w->hard_state().commit, Index{6});
+  EXPECT_EQ(w->hard_state().term, Term{2});
+  EXPECT_EQ(w->first_index(), Index{7});
+}
+
 }  // namespace
 }  // namespace raft
