@@ -69,6 +69,12 @@ class HttpApi::Impl {
     const int threads = opt_.http_threads;
     server_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
     server_.set_payload_max_length(opt_.max_body_bytes);
+    // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which lets a second server
+    // bind the same port and silently share its clients with this one.
+    server_.set_socket_options([](socket_t sock) {
+      int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     server_.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
       if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // ours already
       const std::string why = res.status == 413   ? "the request body is over the size limit"
