@@ -28,7 +28,10 @@
 // towards a commit only once its write is durable (Raft::advance after LogStorage::persist,
 // raft/replication.cc maybe_commit uses last_stable_index), so acknowledging early is
 // never possible. Acknowledgements that arrive during the leader's sync wait in the core
-// thread's queue and are stepped right after it.
+// thread's queue and are stepped right after it: the sync itself still runs on the core
+// thread (raft::Service persists inside its Ready loop). The core now allows ready() before
+// the previous advance() (docs/raft-core.md, "Persisting on another thread"); moving the
+// persist to a storage thread, so the core keeps stepping during the sync, is the next step.
 #pragma once
 
 #include <chrono>
