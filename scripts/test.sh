@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs every test: once in a release build with warnings as errors, once under
-# AddressSanitizer + UndefinedBehaviorSanitizer, then the fuzzers for a short while (clang).
+# AddressSanitizer + UndefinedBehaviorSanitizer, then the consumer projects of the CMake
+# package, then the fuzzers for a short while (clang).
 # Long soaks (ctest label "soak") are left out; run them with `ctest --test-dir build -L soak`
 # (and the long fuzzing runs with `ctest --test-dir build-fuzz -L fuzz_soak`).
 set -euo pipefail
@@ -37,6 +38,17 @@ fuzz() {
   echo "=== build-fuzz: fuzzed in $((SECONDS - start)) s ==="
 }
 
+# The CMake package from a consumer's side: an install into a temporary prefix used with
+# find_package, the source tree used with add_subdirectory, and the counter example built
+# against the installed package (scripts/test-package.sh).
+package() {
+  local start=$SECONDS
+  rm -rf build-package
+  scripts/test-package.sh "$PWD/build-package"
+  echo "=== build-package: done in $((SECONDS - start)) s ==="
+}
+
 build_and_test build -DCMAKE_BUILD_TYPE=Release
 build_and_test build-asan -DCMAKE_BUILD_TYPE=Debug -DRAFTKV_SANITIZE=ON
+package
 fuzz

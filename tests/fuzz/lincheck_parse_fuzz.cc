@@ -2,13 +2,13 @@
 // (LINCHECK_FUZZ_FORMAT: 0 EDN -- Maelstrom and Porcupine kv histories, 1 Jepsen console log
 // -- Porcupine etcd logs, 2 JSON lines, 3 auto-detection then the detected parser).
 //
-// Property (parse.hpp): every parser returns a History or an Error; none crashes, throws or
+// Property (parse.h): every parser returns a History or an Error; none crashes, throws or
 // aborts on bad input.
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-#include "lincheck/parse.hpp"
+#include "lincheck/parse.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

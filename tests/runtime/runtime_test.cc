@@ -1,5 +1,5 @@
 // raftkv::Runtime in one process: three nodes on loopback TCP running the example counter
-// (examples/counter/counter_machine.h). Every wait polls with a generous deadline.
+// (examples/counter/counter.h, the state machine the simulator tests too). Every wait polls with a generous deadline.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -7,7 +7,7 @@
 #include <mutex>
 #include <thread>
 
-#include "examples/counter/counter_machine.h"
+#include "examples/counter/counter.h"
 #include "runtime/runtime.h"
 #include "tests/transport/free_port.h"
 
@@ -27,7 +27,7 @@ bool eventually(Pred pred, std::chrono::seconds limit = 60s) {
 }
 
 struct Node {
-  counter::CounterMachine machine;
+  counter::Counter machine;
   std::unique_ptr<raftkv::Runtime> rt;
   std::mutex mu;
   std::vector<std::pair<NodeId, raft::Term>> leaders;  // on_leader_change calls
@@ -88,13 +88,13 @@ TEST(Runtime, ProposalsOnAnyNodeApplyOnceAndReadsSeeThemAll) {
   ASSERT_NE(c.leader(), 0);
   std::int64_t sum = 0;
   for (int k = 1; k <= 30; ++k) {
-    const raftkv::Outcome o = c.rt(k % 3 + 1).propose("add " + std::to_string(k)).get();
+    const raftkv::Outcome o = c.rt(k % 3 + 1).propose("add c " + std::to_string(k)).get();
     ASSERT_TRUE(o.ok()) << o.error;
     sum += k;
     EXPECT_EQ(o.result, std::to_string(sum)) << "each add applies once, in order";
   }
   for (int i = 1; i <= 3; ++i) {
-    const raftkv::Outcome o = c.rt(i).read("get").get();
+    const raftkv::Outcome o = c.rt(i).read("get c").get();
     ASSERT_TRUE(o.ok()) << o.error;
     EXPECT_EQ(o.result, std::to_string(sum)) << "a linearizable read on node " << i;
   }
@@ -128,7 +128,7 @@ TEST(Runtime, LeaderChangesAreNotifiedAndStatusAgrees) {
   const raftkv::RuntimeStatus s = c.rt(second).status();
   EXPECT_EQ(s.leader, NodeId{static_cast<std::uint64_t>(second)});
   EXPECT_GT(s.term, raft::Term{1});
-  EXPECT_TRUE(c.rt(other).propose("add 1").get().ok());
+  EXPECT_TRUE(c.rt(other).propose("add c 1").get().ok());
 }
 
 TEST(Runtime, OversizedCommandAndLeaderlessRequestsFailDefinitely) {
@@ -141,12 +141,12 @@ TEST(Runtime, OversizedCommandAndLeaderlessRequestsFailDefinitely) {
   c.rt(lone).isolate(true);
   raftkv::Outcome o;
   ASSERT_TRUE(eventually([&] {
-    o = c.rt(lone).read("get").get();
+    o = c.rt(lone).read("get c").get();
     return !o.ok();
   }));
   EXPECT_TRUE(o.definite_failure()) << o.error;
   c.rt(lone).isolate(false);
-  ASSERT_TRUE(eventually([&] { return c.rt(lone).read("get").get().ok(); }));
+  ASSERT_TRUE(eventually([&] { return c.rt(lone).read("get c").get().ok(); }));
 }
 
 TEST(Runtime, RestartFromTheDataDirectoryRestoresSnapshotAndLog) {
@@ -155,11 +155,11 @@ TEST(Runtime, RestartFromTheDataDirectoryRestoresSnapshotAndLog) {
   {
     Cluster c(1, dir, /*snapshot_entries=*/10);
     ASSERT_EQ(c.leader(), 1);
-    for (int k = 0; k < 25; ++k) ASSERT_TRUE(c.rt(1).propose("add 2").get().ok());
+    for (int k = 0; k < 25; ++k) ASSERT_TRUE(c.rt(1).propose("add c 2").get().ok());
   }
   Cluster again(1, dir, 10);  // same ports are not needed: one node talks to nobody
   ASSERT_EQ(again.leader(), 1);
-  const raftkv::Outcome o = again.rt(1).read("get").get();
+  const raftkv::Outcome o = again.rt(1).read("get c").get();
   ASSERT_TRUE(o.ok()) << o.error;
   EXPECT_EQ(o.result, "50");
   std::filesystem::remove_all(dir);

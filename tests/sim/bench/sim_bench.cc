@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "raftsim/checks.h"
+#include "raftsim/kv_workload.h"
 #include "raftsim/simulator.h"
 
 namespace {
@@ -47,6 +48,7 @@ void run(const Scenario& s, int sim_seconds, int runs) {
   bool ok = true;
   for (int i = 0; i < runs; ++i) {
     SimConfig cfg;
+    cfg.make_workload = kv_workload;
     cfg.seed = static_cast<std::uint64_t>(i + 1);
     cfg.duration = seconds(sim_seconds);
     cfg.checks.observe_every = s.observe_every;

@@ -1,6 +1,6 @@
 // The four properties of a run, judged together:
 //   1. safety        -- SimResult::safety (invariant checker after every event, vote uniqueness)
-//   2. linearizable  -- the client history, checked per key by the lincheck library
+//   2. linearizable  -- the client history, checked per key against the workload's model
 //   3. liveness      -- SimResult::liveness
 //   4. durability    -- SimResult::durability
 #pragma once
@@ -8,7 +8,7 @@
 #include <chrono>
 #include <string>
 
-#include "lincheck/verdict.hpp"
+#include "lincheck/verdict.h"
 #include "raftsim/result.h"
 
 namespace raftsim {
@@ -20,10 +20,19 @@ struct Linearizability {
   [[nodiscard]] bool ok() const { return verdict == lincheck::Verdict::Linearizable; }
 };
 
-/// Checks the history as a compare-and-set register per key, Porcupine semantics (see
-/// history.h). One thread: the simulator runs many cases in parallel processes instead.
-Linearizability check_linearizable(const std::vector<ClientOp>& history,
+/// Checks the run's history against the workload's model (for raft-kv: a compare-and-set
+/// register per key, Porcupine semantics). One thread: the simulator runs many cases in
+/// parallel processes instead.
+Linearizability check_linearizable(const SimResult& r,
                                    std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+/// Which properties a verdict covers.
+struct Properties {
+  bool safety = true;           // every Raft invariant after every event, one vote per term
+  bool linearizability = true;  // the clients' history against the workload's model
+  bool liveness = true;         // a stable leader, and progress, once the faults stop
+  bool durability = true;       // every acknowledged command is in the committed log
+};
 
 struct Verdict {
   bool safe = true;
@@ -34,6 +43,8 @@ struct Verdict {
   [[nodiscard]] bool ok() const { return safe && linearizable && live && durable; }
 };
 
+/// The properties in `which` (those left out count as held).
+Verdict judge(const SimResult& r, const Properties& which);
 /// All four properties (linearizability only if `check_history`).
 Verdict judge(const SimResult& r, bool check_history = true);
 

@@ -4,6 +4,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
 
 #include "raft/planted_bugs.h"
 #include "raftsim/latency.h"
@@ -13,6 +15,11 @@
 namespace raftsim {
 
 class Timeline;
+class Workload;
+struct WorkloadConfig;
+
+/// Makes the service's workload for a run (workload.h): raft-kv's is kv_workload.h's.
+using WorkloadFactory = std::function<std::unique_ptr<Workload>(const WorkloadConfig&)>;
 
 struct ClusterConfig {
   int nodes = 5;
@@ -48,7 +55,8 @@ struct WorkloadConfig {
   int clients = 5;
   /// All clients together, on average (each client thinks for an exponential time).
   double ops_per_sec = 100;
-  /// Few keys and few values, so that reads and cas meet each other's writes.
+  /// For workloads that use them (kv's, the counter's): few keys and few values, so that
+  /// requests meet each other's writes.
   int keys = 3;
   int values = 5;
   int read_percent = 40;
@@ -81,6 +89,8 @@ struct CheckConfig {
 
 struct SimConfig {
   std::uint64_t seed = 1;
+  /// The service under test: its state machine, client requests and model. Required.
+  WorkloadFactory make_workload;
   ClusterConfig cluster;
   /// One-way latency between nodes, drawn per message (reordering follows).
   Latency latency = Latency::uniform(millis(1), millis(10));

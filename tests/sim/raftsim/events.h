@@ -10,7 +10,6 @@
 #include <variant>
 #include <vector>
 
-#include "kv/state_machine.h"
 #include "raft/service.h"
 #include "raftsim/time.h"
 
@@ -29,7 +28,7 @@ struct RequestEvent {  // a client request reaches its node
 };
 struct ResponseEvent {  // an answer reaches its client
   std::size_t op;
-  kv::Result result;
+  raft::Outcome outcome;
 };
 struct ClientEvent {  // a client issues its next operation
   int client;

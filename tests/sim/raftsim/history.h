@@ -1,16 +1,16 @@
-// The clients' view of a run: every operation with its call and return time (virtual
-// microseconds) and outcome, convertible to the lincheck library's history (and so to its
-// JSON-lines format, docs/lincheck.md).
+// The clients' view of a run: every request with its call and return time (virtual
+// microseconds) and outcome, convertible -- through the workload, which knows what the
+// bytes mean -- to the lincheck library's history (and so to its JSON-lines format,
+// docs/lincheck.md).
 //
-// Outcome rules (lin-kv, as Maelstrom's client maps them):
-//   ok                        -> ok; a read of a missing key (code 20) is an ok read of nil
-//   cas failed with 20 or 22  -> fail: a definite, observed compare failure
-//   code 11                   -> fail: never proposed, did not happen
-//   timeout / code 0 / crash  -> info: may take effect at any time after the call, or never
-// The history is checked with Porcupine semantics (a failed cas observed that the register
-// did not hold `from`; a nil read observed an absent key) -- stronger than Knossos'. For
-// that to be sound, a cas that failed with 11 must not count as an observed compare
-// failure, so it is left out of the checked history altogether: it constrains nothing.
+// Outcome rules (raft::Outcome, as the service answers):
+//   applied      -> ok, with the output the workload reads from the result; the workload
+//                   may call it a fail (a compare that failed: an observed, definite no-op)
+//   unavailable, too_large
+//                -> left out: definitely did not happen, so it constrains nothing (and a
+//                   cas refused this way must not read as an observed compare failure)
+//   unknown, client timeout, crash
+//                -> info: may take effect at any time after the call, or never
 #pragma once
 
 #include <cstdint>
@@ -19,9 +19,10 @@
 #include <string>
 #include <vector>
 
-#include "kv/state_machine.h"
-#include "lincheck/history.hpp"
+#include "lincheck/history.h"
+#include "raft/service.h"
 #include "raftsim/time.h"
+#include "raftsim/workload.h"
 
 namespace raftsim {
 
@@ -29,26 +30,25 @@ struct ClientOp {
   std::int64_t process = 0;  // lincheck process: a client gets a new one after a timeout
   int client = 0;
   int node = 0;  // the node the request went to
-  kv::Operation op;
+  Request request;
   Micros call = 0;
-  Micros ret = 0;                    // valid when result is set
-  std::optional<kv::Result> result;  // nullopt: the client gave up (timeout)
-  /// The node's request number for it (the seq of its raft::ClientCommand), to find it in the log.
+  Micros ret = 0;                       // valid when outcome is set
+  std::optional<raft::Outcome> outcome;  // nullopt: the client gave up (timeout)
+  /// The node's request number for it, to find the command in the log (durability).
   std::uint64_t seq = 0;
 
-  [[nodiscard]] bool answered() const { return result.has_value(); }
-  [[nodiscard]] bool ok() const { return result && result->ok; }
-  /// ok, or a definite failure that still is a real answer (20, 22): the op completed.
-  [[nodiscard]] bool completed() const;
-  [[nodiscard]] bool is_write() const { return op.kind != kv::Operation::Kind::kRead; }
+  [[nodiscard]] bool answered() const { return outcome.has_value(); }
+  /// The command was applied (the query served): the answer is the service's result.
+  [[nodiscard]] bool applied() const;
+  /// A definite "did not happen" (unavailable, too large).
+  [[nodiscard]] bool refused() const;
+  [[nodiscard]] bool is_command() const { return !request.is_query(); }
 };
 
-/// "p3 n2 cas k1 2->4 : fail 22 (found 3)"
-std::string describe(const ClientOp& op);
+/// "p3 n2 add c1 2 : ok 7" -- the op as the workload reads it.
+std::string describe(const ClientOp& op, const Workload& workload);
 
 /// The history to check (see the outcome rules above).
-lincheck::History to_lincheck(const std::vector<ClientOp>& ops);
-/// Writes the checked history in JSON lines, one op per line.
-void write_jsonl(const std::vector<ClientOp>& ops, std::ostream& out);
+lincheck::History to_lincheck(const std::vector<ClientOp>& ops, const Workload& workload);
 
 }  // namespace raftsim

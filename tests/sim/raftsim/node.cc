@@ -1,10 +1,9 @@
 #include "raftsim/node.h"
 
-#include "kv/command.h"
-
 namespace raftsim {
 
-std::string SimNode::start(const raft::ServiceConfig& config) {
+std::string SimNode::start(const raft::ServiceConfig& config,
+                           std::unique_ptr<raft::StateMachine> state_machine) {
   if (std::string error = storage_.restart(); !error.empty()) {
     broken = error;
     return error;
@@ -13,8 +12,9 @@ std::string SimNode::start(const raft::ServiceConfig& config) {
   raft::ServiceConfig c = config;
   c.incarnation = incarnation_;
   next_seq_ = (incarnation_ << 32) + 1;
-  machine_ = std::make_unique<kv::StateMachine>();
-  service_ = std::make_unique<raft::Service>(std::move(c), storage_, *machine_, *this);
+  service_.reset();
+  state_machine_ = std::move(state_machine);
+  service_ = std::make_unique<raft::Service>(std::move(c), storage_, *state_machine_, *this);
   last_role = raft::Role::kFollower;
   last_term = service_->raft().term();
   last_leader = raft::kNoNode;
@@ -27,7 +27,7 @@ std::string SimNode::start(const raft::ServiceConfig& config) {
 
 void SimNode::crash(const raft::testing::MemoryFileSystem::Pick& pick) {
   service_.reset();
-  machine_.reset();
+  state_machine_.reset();
   storage_.crash(pick);  // only what reached the disk remains
   paused = false;
   deferred.clear();
@@ -40,7 +40,7 @@ void SimNode::send(raft::NodeId to, raft::PeerMessage message) {
 
 void SimNode::respond(raft::ClientHandle client, const raft::Outcome& outcome) {
   if (storage_.crashed()) return;
-  env_.node_responds(id_, client, kv::result_of(outcome));
+  env_.node_responds(id_, client, outcome);
 }
 
 void SimNode::applied(const raft::Entry& entry, raft::Term term) {

@@ -1,17 +1,17 @@
 // One simulated node: its storage (which survives crashes) and, while it is up, a
-// raft::Service over kv::StateMachine -- the same lin-kv logic the Maelstrom node runs.
-// SimNode is the Service's Host: what the Service sends or answers goes back to the
-// simulator, except after the node died inside a persist (see SimStorage), when it is
-// silently discarded.
+// raft::Service -- the same service logic the Maelstrom node and the TCP runtime run --
+// over the workload's state machine and a raft::Raft. SimNode is the Service's host: what
+// the Service sends or answers goes back to the simulator, except after the node died
+// inside a persist (see SimStorage), when it is silently discarded.
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <memory>
 
-#include "kv/state_machine.h"
-#include "raft/service.h"
 #include "raft/raft.h"
+#include "raft/service.h"
+#include "raft/state_machine.h"
 #include "raftsim/events.h"
 #include "raftsim/sim_storage.h"
 
@@ -24,7 +24,7 @@ class NodeEnvironment {
   virtual void node_applied(int node, const raft::Entry& entry, raft::Term term) = 0;
   virtual void node_restored(int node, const raft::SnapshotMeta& meta) = 0;
   virtual void node_sends(int from, int to, raft::PeerMessage&& message) = 0;
-  virtual void node_responds(int node, raft::ClientHandle client, const kv::Result& result) = 0;
+  virtual void node_responds(int node, raft::ClientHandle client, const raft::Outcome& outcome) = 0;
 };
 
 class SimNode final : public raft::ServiceHost {
@@ -32,9 +32,11 @@ class SimNode final : public raft::ServiceHost {
   SimNode(int id, NodeEnvironment& env, raft::PlantedBugs bugs = {})
       : id_(id), env_(env), storage_(bugs) {}
 
-  /// Starts (or restarts) the service on this node's storage with a new incarnation.
+  /// Starts (or restarts) the service on this node's storage with a new incarnation, over
+  /// a fresh `state_machine` (restored from the storage's snapshot by the service).
   /// Empty on success; else why the disk was refused (the node is then `broken`).
-  std::string start(const raft::ServiceConfig& config);
+  std::string start(const raft::ServiceConfig& config,
+                    std::unique_ptr<raft::StateMachine> state_machine);
   /// Loses all volatile state: the service, anything armed, messages waiting for it; the
   /// disk keeps what was synced (and a torn remainder drawn with `pick`).
   void crash(const raft::testing::MemoryFileSystem::Pick& pick);
@@ -81,7 +83,8 @@ class SimNode final : public raft::ServiceHost {
   int id_;
   NodeEnvironment& env_;
   SimStorage storage_;
-  std::unique_ptr<kv::StateMachine> machine_;  // volatile: rebuilt from the disk on start
+  // Declared before the service, which refers to it: destroyed after it.
+  std::unique_ptr<raft::StateMachine> state_machine_;
   std::unique_ptr<raft::Service> service_;
   std::uint64_t incarnation_ = 0;
   std::uint64_t next_seq_ = 1;

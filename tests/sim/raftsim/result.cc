@@ -1,5 +1,7 @@
 #include "raftsim/result.h"
 
+#include "lincheck/jsonl.h"
+
 namespace raftsim {
 
 bool SimResult::live() const {
@@ -27,6 +29,14 @@ std::string SimResult::liveness_report() const {
   }
   if (!l.checked) out += " (not judged: the run ended too soon after the faults)";
   return out;
+}
+
+lincheck::History SimResult::checked_history() const {
+  return workload ? to_lincheck(history, *workload) : lincheck::History{};
+}
+
+void write_jsonl(const SimResult& r, std::ostream& out) {
+  lincheck::write_jsonl(r.checked_history(), out);
 }
 
 }  // namespace raftsim

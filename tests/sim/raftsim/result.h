@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -47,6 +49,8 @@ struct SimResult {
   Micros end = 0;
   SimStats stats;
   std::vector<ClientOp> history;
+  /// The run's workload: what the history's bytes mean, and the model to check it with.
+  std::shared_ptr<const Workload> workload;
   /// Property 1: invariant-checker and vote-uniqueness violations.
   std::vector<std::string> safety;
   /// Property 3.
@@ -61,6 +65,11 @@ struct SimResult {
   [[nodiscard]] bool durable() const { return durability.empty(); }
   /// Liveness in words ("leader n3 after 240ms; all 42 later ops completed").
   [[nodiscard]] std::string liveness_report() const;
+  /// The checked history (history.h's outcome rules).
+  [[nodiscard]] lincheck::History checked_history() const;
 };
+
+/// Writes the checked history in JSON lines, one op per line (lincheck's format).
+void write_jsonl(const SimResult& r, std::ostream& out);
 
 }  // namespace raftsim

@@ -1,25 +1,8 @@
-// The workload: concurrent clients, each with one request in flight, against random
-// nodes, with a timeout. Client links have latency but are never cut or lossy.
-#include "kv/command.h"
+// The clients: concurrent, each with one request in flight (from the workload), against
+// random nodes, with a timeout. Client links have latency but are never cut or lossy.
 #include "raftsim/simulator.h"
 
 namespace raftsim {
-
-kv::Operation Simulator::random_operation() {
-  const WorkloadConfig& w = config_.workload;
-  kv::Operation op;
-  const std::int64_t dice = rng_.uniform(0, 99);
-  op.kind = dice < w.read_percent                     ? kv::Operation::Kind::kRead
-            : dice < w.read_percent + w.write_percent ? kv::Operation::Kind::kWrite
-                                                      : kv::Operation::Kind::kCas;
-  op.key = rng_.uniform(0, w.keys - 1);
-  if (op.kind == kv::Operation::Kind::kWrite) op.value = rng_.uniform(0, w.values - 1);
-  if (op.kind == kv::Operation::Kind::kCas) {
-    op.from = rng_.uniform(0, w.values - 1);
-    op.to = rng_.uniform(0, w.values - 1);
-  }
-  return op;
-}
 
 void Simulator::client_next(int client) {
   Client& c = clients_[static_cast<std::size_t>(client)];
@@ -27,7 +10,7 @@ void Simulator::client_next(int client) {
   op.process = c.process;
   op.client = client;
   op.node = static_cast<int>(rng_.uniform(1, config_.cluster.nodes));
-  op.op = random_operation();
+  op.request = workload_->next(rng_);
   op.call = now_;
   const std::size_t index = ops_.size();
   if (ops_.capacity() == index) ops_.reserve(2 * index + 1024);
@@ -49,27 +32,27 @@ void Simulator::request_arrives(std::size_t index) {
     return;
   }
   op.seq = n.take_request_seq();
-  if (op.op.kind == kv::Operation::Kind::kRead) {
-    n.service().read(index, kv::encode_operation(op.op));
+  if (op.request.is_query()) {
+    n.service().read(index, op.request.bytes);
   } else {
-    n.service().propose(index, kv::encode_operation(op.op));
+    n.service().propose(index, op.request.bytes);
   }
   after_event(n);
 }
 
-void Simulator::node_responds(int node, raft::ClientHandle client, const kv::Result& result) {
+void Simulator::node_responds(int node, raft::ClientHandle client, const raft::Outcome& outcome) {
   (void)node;
-  queue_.push(now_ + config_.workload.latency.sample(rng_), ResponseEvent{client, result});
+  queue_.push(now_ + config_.workload.latency.sample(rng_), ResponseEvent{client, outcome});
 }
 
 void Simulator::response_arrives(ResponseEvent& e) {
   ClientOp& op = ops_[e.op];
   Client& c = clients_[static_cast<std::size_t>(op.client)];
   if (c.current != e.op) return;  // the client already gave up on it
-  op.result = std::move(e.result);
+  op.outcome = std::move(e.outcome);
   op.ret = now_;
   if (config_.timeline != nullptr) {  // describing an op costs more than handling it
-    note("client " + describe(op) + " (" + format_duration(op.ret - op.call) + ")");
+    note("client " + describe(op, *workload_) + " (" + format_duration(op.ret - op.call) + ")");
   }
   client_done(e.op);
 }
@@ -89,7 +72,7 @@ void Simulator::client_timeout(int client) {
     queue_.push(deadline, TimeoutEvent{client});
     return;
   }
-  if (config_.timeline != nullptr) note("client " + describe(op));
+  if (config_.timeline != nullptr) note("client " + describe(op, *workload_));
   // An indefinite op stays open forever, so this process may not issue another one.
   c.process = next_process_++;
   client_done(index);

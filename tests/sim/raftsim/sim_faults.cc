@@ -149,7 +149,7 @@ void Simulator::restart(SimNode& n) {
   ++stats_.restarts;
   raft::ServiceConfig sc = service_config(n.id());
   sc.raft.seed = rng_.next() | 1;
-  if (const std::string error = n.start(sc); !error.empty()) {
+  if (const std::string error = n.start(sc, workload_->make_state_machine()); !error.empty()) {
     ++stats_.refused_restarts;
     note("n" + std::to_string(n.id()) + " refused to start, and stays down: " + error);
     return;

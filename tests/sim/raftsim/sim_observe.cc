@@ -3,11 +3,11 @@
 #include <limits>
 #include <set>
 
-#include "kv/command.h"
 #include "raft/replicated_state.h"
 #include "raftsim/simulator.h"
 
 namespace raftsim {
+
 
 void Simulator::after_event(SimNode& n) {
   if (n.died_in_persist()) {
@@ -38,7 +38,7 @@ void Simulator::observe(SimNode& n) {
   }
 }
 
-// Applies and snapshot restores reach the checker as they happen (raft::ServiceHost hooks): a node
+// Applies and snapshot restores reach the checker as they happen (ServiceHost hooks): a node
 // may compact its log in the very event that applied the entries.
 void Simulator::node_applied(int node, const raft::Entry& entry, raft::Term term) {
   checker_.observe_applied(raft::NodeId{static_cast<std::uint64_t>(node)}, entry, term);
@@ -47,9 +47,8 @@ void Simulator::node_applied(int node, const raft::Entry& entry, raft::Term term
   std::optional<std::string> envelope;
   if (entry.type == raft::EntryType::kNormal) {
     if (const auto cmd = raft::decode_client_command(entry.data.view())) {
-      if (auto op = kv::decode_operation(cmd->payload)) {
-        applied_commands_.emplace(index, AppliedCommand{cmd->origin, cmd->seq, std::move(*op)});
-      }
+      applied_commands_.emplace(
+          index, AppliedCommand{cmd->origin, cmd->seq, std::string(cmd->payload)});
       envelope = entry.data.str();
     }
   }
@@ -61,10 +60,8 @@ void Simulator::advance_reference() {
   for (auto it = reference_queue_.begin();
        it != reference_queue_.end() && it->first == reference_fingerprints_.size();
        it = reference_queue_.erase(it)) {
-    if (it->second) {
-      (void)reference_.apply(*raft::decode_client_command(*it->second));
-    }
-    reference_fingerprints_.push_back(reference_machine_.fingerprint());
+    if (it->second) (void)reference_.apply(*raft::decode_client_command(*it->second));
+    reference_fingerprints_.push_back(workload_->fingerprint(*reference_machine_));
   }
 }
 
@@ -84,13 +81,13 @@ void Simulator::check_snapshot(SimNode& n) {
   }
   // The machine's part only: the dedup state is checked where it matters, by the
   // exactly-once properties of the history (and decoding it here cost 8 % of a run).
-  kv::StateMachine machine;
+  const std::unique_ptr<raft::StateMachine> machine = workload_->make_state_machine();
   std::string error;
   const auto part = raft::ReplicatedState::machine_part(snap.data.view(), error);
-  if (part) error = machine.restore(*part);
+  if (part) error = machine->restore(*part);
   if (!error.empty()) {
     sim_violations_.push_back("Snapshot content: " + where + " does not restore: " + error);
-  } else if (machine.fingerprint() != reference_fingerprints_[i]) {
+  } else if (workload_->fingerprint(*machine) != reference_fingerprints_[i]) {
     sim_violations_.push_back("Snapshot content: " + where +
                               " differs from the state after applying the committed log up to it");
   }
@@ -98,6 +95,10 @@ void Simulator::check_snapshot(SimNode& n) {
 
 void Simulator::node_restored(int node, const raft::SnapshotMeta& meta) {
   ++stats_.snapshots_installed;
+  if (config_.timeline != nullptr) {
+    note("n" + std::to_string(node) + " restored the leader's snapshot at index " +
+         std::to_string(meta.index.value()) + " (term " + std::to_string(meta.term.value()) + ")");
+  }
   checker_.observe_snapshot(raft::NodeId{static_cast<std::uint64_t>(node)}, meta);
 }
 
@@ -183,6 +184,7 @@ void Simulator::finish(SimResult& r) {
   r.aborted = aborted_;
   r.stats = stats_;
   r.history = ops_;
+  r.workload = workload_;
   // The checker reports a broken invariant again at every later observation: keep one.
   std::set<std::string> seen;
   for (const std::vector<std::string>* list :
@@ -207,7 +209,9 @@ void Simulator::check_liveness(SimResult& r) {
     if (op.call < *stable_leader_at_ || op.call + config_.workload.timeout > config_.duration) continue;
     // A node whose disk was refused is down for good; its clients can only time out.
     if (!node(op.node).broken.empty()) continue;
-    if (!op.completed()) l.stuck_ops.push_back(describe(op) + " (called at " + format_time(op.call) + ")");
+    if (!op.applied()) {
+      l.stuck_ops.push_back(describe(op, *workload_) + " (called at " + format_time(op.call) + ")");
+    }
   }
 }
 
@@ -226,23 +230,24 @@ void Simulator::check_durability(SimResult& r) {
       best = &n->storage();
     }
   }
-  std::map<std::pair<std::uint64_t, std::uint64_t>, kv::Operation> committed;
+  std::map<std::pair<std::uint64_t, std::uint64_t>, const std::string*> committed;
   const raft::Index commit = best == nullptr ? raft::Index{0} : best->hard_state().commit;
   for (const auto& [index, cmd] : applied_commands_) {
     if (index > commit.value()) break;
-    committed.emplace(std::make_pair(cmd.origin.value(), cmd.seq), cmd.op);
+    committed.emplace(std::make_pair(cmd.origin.value(), cmd.seq), &cmd.payload);
   }
   for (const ClientOp& op : ops_) {
-    if (!op.is_write() || !op.ok()) continue;
+    if (!op.is_command() || !op.applied()) continue;
     auto it = committed.find({static_cast<std::uint64_t>(op.node), op.seq});
     if (it == committed.end()) {
-      r.durability.push_back("lost acknowledged write: " + describe(op) + " (answered at " +
-                             format_time(op.ret) + ", not in the committed log of " +
-                             std::to_string(commit.value()) + " entries)");
-    } else if (it->second.key != op.op.key || it->second.value != op.op.value ||
-               it->second.from != op.op.from || it->second.to != op.op.to) {
+      r.durability.push_back("lost acknowledged command: " + describe(op, *workload_) +
+                             " (answered at " + format_time(op.ret) +
+                             ", not in the committed log of " + std::to_string(commit.value()) +
+                             " entries)");
+    } else if (*it->second != op.request.bytes) {
       r.durability.push_back("simulator bookkeeping error: request " + std::to_string(op.seq) +
-                             " of n" + std::to_string(op.node) + " is not " + describe(op) +
+                             " of n" + std::to_string(op.node) + " is not " +
+                             describe(op, *workload_) +
                              " (has raft::Service changed how it numbers requests?)");
     }
   }

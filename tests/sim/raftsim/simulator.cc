@@ -1,17 +1,34 @@
 #include "raftsim/simulator.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "raftsim/logger.h"
 #include "raftsim/timeline.h"
 
 namespace raftsim {
 
+namespace {
+
+std::shared_ptr<Workload> make_workload(const SimConfig& config) {
+  if (!config.make_workload) {
+    throw std::invalid_argument("raftsim::SimConfig::make_workload is not set: which service?");
+  }
+  std::shared_ptr<Workload> w = config.make_workload(config.workload);
+  if (!w) throw std::invalid_argument("raftsim::SimConfig::make_workload made no workload");
+  return w;
+}
+
+}  // namespace
+
 Simulator::Simulator(SimConfig config)
     : config_(std::move(config)),
       rng_(config_.seed),
+      workload_(make_workload(config_)),
       faults_(config_.schedule.in_time_order()),
-      reference_(reference_machine_, config_.cluster.dedup_window) {
+      reference_machine_(workload_->make_state_machine()),
+      reference_(*reference_machine_, config_.cluster.dedup_window),
+      reference_fingerprints_{workload_->fingerprint(*reference_machine_)} {
   for (int id = 1; id <= config_.cluster.nodes; ++id) {
     nodes_.push_back(std::make_unique<SimNode>(id, *this, config_.cluster.bugs));
   }
@@ -55,7 +72,7 @@ void Simulator::schedule_start() {
     raft::ServiceConfig sc = service_config(n->id());
     // Node seeds come from the run's RNG too: a seed fixes every election timeout.
     sc.raft.seed = rng_.next() | 1;
-    n->start(sc);
+    n->start(sc, workload_->make_state_machine());
     queue_.push(rng_.uniform(0, config_.cluster.tick - 1), TickEvent{n->id()});
   }
   const double per_client_gap = static_cast<double>(config_.workload.clients) * kSecond /

@@ -1,12 +1,15 @@
-// The deterministic cluster simulator: N nodes, each the real raft core plus the real
-// lin-kv service (raft::Service), clients, a network and a fault schedule, all on one
-// virtual clock and one seeded RNG, in one thread. Same SimConfig, same run.
+// The deterministic cluster simulator: N nodes, each the real raft core under the real
+// service logic (raft::Service) over the workload's state machine, clients, a network and
+// a fault schedule, all on one virtual clock and one seeded RNG, in one thread. Same
+// SimConfig, same run. Any service runs in it: see workload.h (raft-kv's is kv_workload.h,
+// a replicated counter's is examples/counter).
 //
 //   raftsim::SimConfig cfg;
+//   cfg.make_workload = my_workload;  // or raftsim::kv_workload
 //   cfg.seed = 42;
 //   cfg.schedule = raftsim::random_schedule(raftsim::FaultMix::all(), 5, seconds(3), ...);
 //   raftsim::SimResult r = raftsim::Simulator(cfg).run();
-//   r.safe(), r.live(), r.durable(); raftsim::check_linearizable(r.history)  (checks.h)
+//   r.safe(), r.live(), r.durable(); raftsim::check_linearizable(r)  (checks.h)
 //
 // What happens on each event is in docs/simulator.md; in short:
 //  - every node ticks every cluster.tick, at its own phase;
@@ -30,6 +33,7 @@
 #include "raftsim/partition.h"
 #include "raftsim/result.h"
 #include "raftsim/rng.h"
+#include "raftsim/workload.h"
 
 namespace raftsim {
 
@@ -40,6 +44,7 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   Simulator(const Simulator&) = delete;
   Simulator& operator=(const Simulator&) = delete;
 
+  /// Makes the workload (throws std::invalid_argument if config.make_workload is unset).
   /// Runs to config.duration and checks safety, liveness and durability (not
   /// linearizability: see checks.h). Call once.
   SimResult run();
@@ -80,11 +85,10 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   // sim_clients.cc: the workload
   void client_next(int client);
   void request_arrives(std::size_t op);
-  void node_responds(int node, raft::ClientHandle client, const kv::Result& result) override;
+  void node_responds(int node, raft::ClientHandle client, const raft::Outcome& outcome) override;
   void response_arrives(ResponseEvent& e);
   void client_timeout(int client);
   void client_done(std::size_t op);
-  kv::Operation random_operation();
 
   // sim_faults.cc: the fault schedule
   void apply_fault(Fault f);
@@ -115,6 +119,7 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
 
   SimConfig config_;
   Rng rng_;
+  std::shared_ptr<Workload> workload_;  // shared with the result, which needs it to check
   EventQueue queue_;
   Micros now_ = 0;
   bool started_ = false;
@@ -140,22 +145,24 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   std::set<std::pair<int, std::uint64_t>> leaders_seen_;
   std::optional<Micros> stable_leader_at_;
   /// Every command applied anywhere, by log index (applied = committed; the logs that held
-  /// them may since be compacted): what the durability check looks acknowledged writes up in.
+  /// them may since be compacted): what the durability check looks acknowledged commands up in.
   struct AppliedCommand {
     raft::NodeId origin;
     std::uint64_t seq = 0;
-    kv::Operation op;
+    std::string payload;
   };
   std::map<std::uint64_t, AppliedCommand> applied_commands_;
-  /// Snapshot content check: a reference state machine applies the committed log in order
-  /// (entries wait in `reference_queue_` until every earlier index is known), recording
-  /// its fingerprint after each index; every snapshot a node stores must match it.
+  /// Snapshot content check: a reference replica -- the workload's state machine with the
+  /// service's exactly-once bookkeeping (raft::ReplicatedState) -- applies the committed
+  /// log in order (envelopes wait in `reference_queue_` until every earlier index is
+  /// known), recording the machine's fingerprint (Workload::fingerprint) after each index;
+  /// every snapshot a node stores must match it.
   void advance_reference();
   void check_snapshot(SimNode& n);
-  kv::StateMachine reference_machine_;
+  std::unique_ptr<raft::StateMachine> reference_machine_;
   raft::ReplicatedState reference_;
-  std::map<std::uint64_t, std::optional<std::string>> reference_queue_;  // envelopes
-  std::vector<std::uint64_t> reference_fingerprints_{0};  // [i]: after applying index i
+  std::map<std::uint64_t, std::optional<std::string>> reference_queue_;
+  std::vector<std::uint64_t> reference_fingerprints_;  // [i]: after applying index i
   Micros next_log_matching_ = 0;
   Micros next_full_log_matching_ = 0;
   std::string aborted_;

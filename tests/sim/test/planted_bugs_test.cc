@@ -9,9 +9,10 @@
 #include <optional>
 
 #include "raftsim/checks.h"
+#include "raftsim/kv_workload.h"
 #include "raftsim/simulator.h"
 #include "scenarios.h"
-#include "sim_case.h"
+#include "raftsim/sim_case.h"
 
 namespace raftsim::test {
 namespace {
@@ -45,6 +46,7 @@ std::optional<Caught> search(const Search& s) {
   for (int i = 1; i <= s.max_seeds; ++i) {
     const SimCase c = s.make_case(static_cast<std::uint64_t>(i));
     SimConfig cfg = config_for(c);
+    cfg.make_workload = kv_workload;
     plant(cfg.cluster.bugs, s.bug);
     s.tweak(cfg);
     const Verdict v = judge(Simulator(cfg).run());
@@ -61,7 +63,7 @@ void expect_caught(const Search& s, const std::string& extra_flags = "") {
             << " runs): " << (found->verdict.safe ? "" : "safety ")
             << (found->verdict.linearizable ? "" : "linearizability ")
             << (found->verdict.live ? "" : "liveness ") << (found->verdict.durable ? "" : "durability ")
-            << "\nreplay: " << replay_command(found->c, s.bug) << extra_flags << "\n"
+            << "\nreplay: " << replay_command(found->c, "raftsim_planted --bug " + std::string(s.bug)) << extra_flags << "\n"
             << head(found->verdict.details, 12) << "\n";
 }
 

@@ -1,5 +1,5 @@
 // The simulator's four properties over RapidCheck-generated fault schedules. Each case is
-// a whole cluster run (5 or 3 nodes, the real raft core and raft::Service, clients) from
+// a whole cluster run (5 or 3 nodes, the real raft core and raft::Service over kv, clients) from
 // its own seed. On failure RapidCheck prints the shrunk case with a `raftsim ...` command
 // that replays it with a timeline, and a reproduce string:
 //   RC_PARAMS="reproduce=<string>" build/bin/raftsim_tests --gtest_filter=<test>
@@ -7,8 +7,9 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
-#include "gen.h"
+#include "raftsim/gen.h"
 #include "raftsim/checks.h"
+#include "raftsim/kv_workload.h"
 #include "raftsim/simulator.h"
 
 namespace raftsim::test {
@@ -23,7 +24,11 @@ constexpr Micros kSafetyFaultsEnd = seconds(2);
 constexpr Micros kFaultsEnd = millis(1500);
 constexpr Micros kLivenessFaultsEnd = seconds(1);
 
-SimResult run(const SimCase& c) { return Simulator(config_for(c)).run(); }
+SimResult run(const SimCase& c) {
+  SimConfig cfg = config_for(c);
+  cfg.make_workload = kv_workload;
+  return Simulator(cfg).run();
+}
 
 // What a failure message carries besides the evidence: how to replay the case.
 std::string replay(const SimCase& c) { return "\nreplay: " + replay_command(c); }
@@ -38,7 +43,7 @@ RC_GTEST_PROP(SimProperties, SafetyInvariantsHoldAfterEveryEvent, ()) {
 RC_GTEST_PROP(SimProperties, ClientHistoryIsLinearizableUnderAnyFaultMix, ()) {
   const SimCase c = *gen_case(FaultMix::all(), kFaultsEnd, kDuration);
   const SimResult r = run(c);
-  const Linearizability lin = check_linearizable(r.history);
+  const Linearizability lin = check_linearizable(r);
   // Unknown (the checker's deadline) would be a checker problem, not a pass.
   if (!lin.ok()) {
     RC_FAIL(std::string(lincheck::to_string(lin.verdict)) + "\n" + head(lin.explanation) + replay(c));
@@ -58,7 +63,7 @@ RC_GTEST_PROP(SimProperties, AcknowledgedWritesSurviveCrashesOfMinoritiesAndAllN
   const SimResult r = run(c);
   if (!r.durable()) RC_FAIL(head(judge(r, false).details) + replay(c));
   // Lost writes can also show as stale reads after the restarts.
-  const Linearizability lin = check_linearizable(r.history);
+  const Linearizability lin = check_linearizable(r);
   if (!lin.ok()) RC_FAIL(head(lin.explanation) + replay(c));
 }
 
@@ -72,7 +77,7 @@ RC_GTEST_PROP(SimProperties, FlippedBitsOnDiskAreAlwaysDetectedNeverServed, ()) 
   if (!r.safe()) RC_FAIL(head(judge(r, false).details) + replay(c));
   RC_ASSERT(r.stats.refused_restarts == r.stats.corruptions);
   if (!r.durable()) RC_FAIL(head(judge(r, false).details) + replay(c));
-  const Linearizability lin = check_linearizable(r.history);
+  const Linearizability lin = check_linearizable(r);
   if (!lin.ok()) RC_FAIL(head(lin.explanation) + replay(c));
   RC_TAG(r.stats.corruptions > 0 ? "a disk rotted" : "no rot");
 }

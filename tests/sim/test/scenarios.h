@@ -8,7 +8,7 @@
 
 #include "raftsim/rng.h"
 #include "raftsim/schedule.h"
-#include "sim_case.h"
+#include "raftsim/sim_case.h"
 
 namespace raftsim::test {
 

@@ -3,15 +3,17 @@
 #include <gtest/gtest.h>
 
 #include "raftsim/checks.h"
+#include "raftsim/kv_workload.h"
 #include "raftsim/simulator.h"
 #include "scenarios.h"
-#include "sim_case.h"
+#include "raftsim/sim_case.h"
 
 namespace raftsim::test {
 namespace {
 
 void expect_all_properties(const SimCase& c, double ops_per_sec) {
   SimConfig cfg = config_for(c);
+  cfg.make_workload = kv_workload;
   cfg.workload.ops_per_sec = ops_per_sec;
   const Verdict v = judge(Simulator(cfg).run());
   EXPECT_TRUE(v.ok()) << "replay: " << replay_command(c) << "\n" << head(v.details);
@@ -45,6 +47,8 @@ TEST(Scenarios, PartitionedNodeCatchesUpThroughSnapshotsUnderChunkLossAndCrashes
     c.schedule = *schedule;
     c.duration = seconds(6);
     SimConfig cfg = config_for(c);
+  cfg.make_workload = kv_workload;
+    cfg.make_workload = kv_workload;
     cfg.workload.ops_per_sec = 300;
     cfg.workload.clients = 10;
     const SimResult r = Simulator(cfg).run();

@@ -8,8 +8,9 @@
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 
-#include "gen.h"
+#include "raftsim/gen.h"
 #include "raftsim/checks.h"
+#include "raftsim/kv_workload.h"
 #include "raftsim/simulator.h"
 
 namespace raftsim::test {
@@ -34,8 +35,9 @@ TEST(Shrinking, AFailingScheduleShrinksToAFewFaults) {
     // simulation several hundred times.
     const SimCase c = *gen_case(mix, millis(1500), seconds(2), {3});
     SimConfig cfg = config_for(c);
+    cfg.make_workload = kv_workload;
     cfg.cluster.bugs.read_without_quorum_check = true;
-    const Linearizability lin = check_linearizable(Simulator(cfg).run().history);
+    const Linearizability lin = check_linearizable(Simulator(cfg).run());
     if (!lin.ok()) {
       if (!last_failure) generated_faults = c.schedule.faults.size();
       last_failure = c;  // during shrinking, the last failure is the smallest one
@@ -48,7 +50,7 @@ TEST(Shrinking, AFailingScheduleShrinksToAFewFaults) {
   std::cout << "first failing schedule had " << generated_faults << " faults; shrunk to:\n";
   showValue(*last_failure, std::cout);
   std::cout << "with the bug planted: "
-            << replay_command(*last_failure, "read_without_quorum_check") << "\n";
+            << replay_command(*last_failure, "raftsim_planted --bug read_without_quorum_check") << "\n";
   EXPECT_LE(last_failure->schedule.faults.size(), 6u);
 }
 

@@ -12,6 +12,7 @@
 #include "raftsim/partition.h"
 #include "raftsim/schedule.h"
 #include "raftsim/sim_storage.h"
+#include "raftsim/kv_workload.h"
 #include "raftsim/simulator.h"
 #include "raftsim/timeline.h"
 
@@ -201,6 +202,7 @@ TEST(SimStorage, AFlippedBitIsRefusedAtRestart) {
 
 SimConfig small_config(std::uint64_t seed) {
   SimConfig cfg;
+  cfg.make_workload = kv_workload;
   cfg.seed = seed;
   cfg.duration = seconds(3);
   Rng rng(seed);
@@ -210,7 +212,7 @@ SimConfig small_config(std::uint64_t seed) {
 
 std::string jsonl(const SimResult& r) {
   std::ostringstream out;
-  write_jsonl(r.history, out);
+  write_jsonl(r, out);
   return out.str();
 }
 
@@ -227,6 +229,7 @@ TEST(Simulator, SameSeedSameRunDifferentSeedDifferentRun) {
 
 TEST(Simulator, TimelineNarratesFaultsAndElections) {
   SimConfig cfg;
+  cfg.make_workload = kv_workload;
   cfg.duration = seconds(2);
   std::string error;
   cfg.schedule = *parse_schedule("500ms crash leader; 900ms restart all; 1s end", error);
@@ -245,6 +248,7 @@ TEST(Simulator, LivenessCheckIsNotVacuous) {
   // Every node is down when the faults end; re-electing takes at least one election
   // timeout, so a bound of zero timeouts must be reported as violated.
   SimConfig cfg;
+  cfg.make_workload = kv_workload;
   cfg.duration = seconds(3);
   std::string error;
   cfg.schedule = *parse_schedule("900ms crash all; 1s end", error);
@@ -261,6 +265,7 @@ TEST(Simulator, LivenessCheckIsNotVacuous) {
 // event: the storm guard counted the whole fault schedule, queued up front, as a storm.
 TEST(Simulator, StormGuardCountsMessagesNotTheQueuedFaultSchedule) {
   SimConfig cfg;
+  cfg.make_workload = kv_workload;
   cfg.seed = 10;
   cfg.cluster.nodes = 3;
   cfg.duration = seconds(3);

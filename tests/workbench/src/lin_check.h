@@ -1,6 +1,6 @@
 // The one place that knows the linearizability checker (tests/lincheck): each key's
 // operations in, a verdict per key out. Everything else in the workbench stays
-// checker-agnostic. Built without lincheck_lib, every key is judged unknown.
+// checker-agnostic.
 #pragma once
 
 #include <string>

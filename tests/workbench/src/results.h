@@ -38,7 +38,7 @@ double issued_rate(const RunResult& run, const Verdict& v);
 // what the generator held when it could.
 double free_rate(const RunResult& run, const Verdict& v);
 
-// summary.cpp: what is printed at the end. It leads with availability and the longest
+// summary.cc: what is printed at the end. It leads with availability and the longest
 // stall, so a total outage is the first thing a reader sees.
 std::string summary_text(const RunResult& run, const Verdict& v);
 // "" or, when the longest stall reached the end of the run or lasted 5 s or a quarter of

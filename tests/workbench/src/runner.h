@@ -67,7 +67,7 @@ class Runner {
     std::int64_t invoke_index = -1;
   };
 
-  // runner.cpp: the loop
+  // runner.cc: the loop
   void loop_until(const std::function<bool()>& done, Nanos hard_deadline);
   void poll_once(Nanos deadline);
   void on_timers(Nanos now);
@@ -77,7 +77,7 @@ class Runner {
   void log(const std::string& line);
   void draw_progress(Nanos now);
 
-  // runner_nodes.cpp: processes and their pipes
+  // runner_nodes.cc: processes and their pipes
   bool spawn_node(std::size_t i);
   void read_stdout(Node& n, Nanos now);
   void read_stderr(Node& n);
@@ -91,7 +91,7 @@ class Runner {
   void shutdown_nodes(Nanos now);
   std::size_t node_index(const std::string& name) const;
 
-  // runner_clients.cpp: init, operations, replies, timeouts
+  // runner_clients.cc: init, operations, replies, timeouts
   std::string open_client(const std::string& server);
   void close_client(const std::string& name);
   void send_init(std::size_t node, Nanos now);
@@ -107,7 +107,7 @@ class Runner {
   bool ops_in_flight() const;
   bool ops_due_before_cutoff() const;
 
-  // runner_nemesis.cpp
+  // runner_nemesis.cc
   void run_nemesis(Nanos now);
   void apply(const NemesisAction& a, Nanos now);
   std::string current_fault() const;
