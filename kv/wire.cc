@@ -27,7 +27,8 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 const std::vector<std::string> kPeerTypes = {
     "raft_vote",      "raft_vote_ok",      "raft_append",     "raft_append_ok",
     "raft_heartbeat", "raft_heartbeat_ok", "raft_read_index", "raft_read_index_ok",
-    "raft_snapshot",  "raft_snapshot_ok",  "kv_forward",      "kv_forward_rejected"};
+    "raft_snapshot",  "raft_snapshot_ok",  "raft_timeout_now", "kv_forward",
+    "kv_forward_rejected"};
 
 // Entry payloads are opaque bytes (kv's commands are binary), but a JSON string holds
 // Unicode text. Each byte travels as the code point of the same value (U+0000-U+00FF,
@@ -76,13 +77,21 @@ json encode_entries(const std::vector<Entry>& entries) {
   return arr;
 }
 
+json ids_json(const std::vector<raft::NodeId>& ids) {
+  json a = json::array();
+  for (raft::NodeId v : ids) a.push_back(v.value());
+  return a;
+}
+
 json encode_raft(const Message& m) {
   json j = std::visit(
       Overloaded{
           [](const raft::VoteRequest& v) -> json {
-            return {{"type", "raft_vote"}, {"pre_vote", v.pre_vote},
-                    {"last_log_index", v.last_log_index.value()},
-                    {"last_log_term", v.last_log_term.value()}};
+            json vote = {{"type", "raft_vote"}, {"pre_vote", v.pre_vote},
+                         {"last_log_index", v.last_log_index.value()},
+                         {"last_log_term", v.last_log_term.value()}};
+            if (v.transfer) vote["transfer"] = true;  // absent means false (older nodes)
+            return vote;
           },
           [](const raft::VoteResponse& v) -> json {
             return {{"type", "raft_vote_ok"}, {"pre_vote", v.pre_vote}, {"granted", v.granted}};
@@ -113,15 +122,20 @@ json encode_raft(const Message& m) {
                     {"index", r.index.value()}, {"ok", r.ok}};
           },
           [](const raft::SnapshotRequest& r) -> json {
-            json voters = json::array();
-            for (raft::NodeId v : r.meta.voters) voters.push_back(v.value());
             // One chunk per line: Config::max_snapshot_chunk_bytes bounds the line length
             // (at most twice the chunk, as bytes above 0x7f take two UTF-8 bytes).
-            return {{"type", "raft_snapshot"}, {"index", r.meta.index.value()},
-                    {"snapshot_term", r.meta.term.value()}, {"voters", std::move(voters)},
-                    {"offset", r.offset}, {"data", bytes_to_text(r.data.view())},
-                    {"done", r.done}};
+            json chunk = {{"type", "raft_snapshot"}, {"index", r.meta.index.value()},
+                          {"snapshot_term", r.meta.term.value()}, {"voters", ids_json(r.meta.voters)},
+                          {"offset", r.offset}, {"data", bytes_to_text(r.data.view())},
+                          {"done", r.done}};
+            // Only when present: a plain configuration encodes as before.
+            if (!r.meta.voters_outgoing.empty()) {
+              chunk["voters_outgoing"] = ids_json(r.meta.voters_outgoing);
+            }
+            if (!r.meta.learners.empty()) chunk["learners"] = ids_json(r.meta.learners);
+            return chunk;
           },
+          [](const raft::TimeoutNow&) -> json { return {{"type", "raft_timeout_now"}}; },
           [](const raft::SnapshotResponse& r) -> json {
             return {{"type", "raft_snapshot_ok"}, {"snapshot_index", r.snapshot_index.value()},
                     {"next_offset", r.next_offset}, {"installed", r.installed},
@@ -204,6 +218,25 @@ std::optional<std::vector<Entry>> decode_entries(const json& arr, std::string& e
   return out;
 }
 
+// An optional array of node ids (absent = empty); false with f.error set if malformed.
+bool decode_ids(Fields& f, const char* name, std::vector<raft::NodeId>& out) {
+  if (!f.error.empty()) return false;
+  if (!f.body.contains(name)) return true;
+  const json& arr = f.body[name];
+  bool ok = arr.is_array();
+  if (ok) {
+    for (const json& v : arr) {
+      if (!is_count(v)) {
+        ok = false;
+        break;
+      }
+      out.emplace_back(v.get<std::uint64_t>());
+    }
+  }
+  if (!ok) f.error = std::string("field '") + name + "' must be an array of node ids";
+  return ok;
+}
+
 std::optional<raft::MessageBody> decode_snapshot_chunk(Fields& f) {
   raft::SnapshotRequest r;
   r.meta.index = Index{f.u64("index")};
@@ -211,18 +244,10 @@ std::optional<raft::MessageBody> decode_snapshot_chunk(Fields& f) {
   r.offset = f.u64("offset");
   r.done = f.boolean("done");
   const std::string text = f.str("data");
-  const json& voters = f.any("voters");
-  if (!f.error.empty()) return std::nullopt;
-  if (!voters.is_array()) {
-    f.error = "field 'voters' must be an array of node ids";
+  if (!f.has("voters") || !decode_ids(f, "voters", r.meta.voters) ||
+      !decode_ids(f, "voters_outgoing", r.meta.voters_outgoing) ||
+      !decode_ids(f, "learners", r.meta.learners)) {
     return std::nullopt;
-  }
-  for (const json& v : voters) {
-    if (!is_count(v)) {
-      f.error = "field 'voters' must be an array of node ids";
-      return std::nullopt;
-    }
-    r.meta.voters.emplace_back(v.get<std::uint64_t>());
   }
   std::optional<std::string> data = text_to_bytes(text);
   if (!data) {
@@ -235,9 +260,12 @@ std::optional<raft::MessageBody> decode_snapshot_chunk(Fields& f) {
 
 std::optional<raft::MessageBody> decode_raft_body(const std::string& type, Fields& f) {
   if (type == "raft_vote") {
-    return raft::VoteRequest{f.boolean("pre_vote"), Index{f.u64("last_log_index")},
-                             Term{f.u64("last_log_term")}};
+    raft::VoteRequest v{f.boolean("pre_vote"), Index{f.u64("last_log_index")},
+                        Term{f.u64("last_log_term")}};
+    if (f.body.contains("transfer")) v.transfer = f.boolean("transfer");
+    return v;
   }
+  if (type == "raft_timeout_now") return raft::TimeoutNow{};
   if (type == "raft_vote_ok") return raft::VoteResponse{f.boolean("pre_vote"), f.boolean("granted")};
   if (type == "raft_append") {
     raft::AppendRequest a{Index{f.u64("prev_log_index")}, Term{f.u64("prev_log_term")}, {},

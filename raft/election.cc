@@ -69,6 +69,7 @@ void Raft::tick_heartbeat() {
       pr.recent_active = false;
     }
   }
+  tick_transfer(l);
   if (heartbeat_elapsed_ >= config_.heartbeat_tick) {
     heartbeat_elapsed_ = 0;
     broadcast_heartbeat(l);
@@ -76,7 +77,8 @@ void Raft::tick_heartbeat() {
 }
 
 void Raft::campaign() {
-  if (!is_promotable()) return;
+  // A leader already leads: an election would only cost it its term (and demote it).
+  if (leader_state() || !is_promotable()) return;
   if (config_.pre_vote) {
     start_pre_vote();
   } else {
@@ -111,12 +113,10 @@ void Raft::become_leader() {
   reset_term(term_);
   leader_ = id();
   Leader l;
-  for (NodeId peer : voters_.voters()) {
-    if (peer == id()) continue;
-    // Figure 2: nextIndex starts just past the leader's last entry; matchIndex at 0.
-    l.progress.emplace(peer, Progress(log_.last_index().next(), config_.max_inflight_msgs));
-  }
   role_ = std::move(l);
+  // Figure 2: nextIndex starts just past the leader's last entry; matchIndex at 0. Every
+  // member gets one, learners too: they receive the log, they just do not count.
+  sync_progress(std::get<Leader>(role_));
   logger_->info("{}: became leader at term {}", id().value(), term_.value());
   // §5.4.2 / §8: a leader cannot commit entries of earlier terms by counting replicas;
   // it appends an entry of its own term, whose commit commits everything before it.
@@ -149,13 +149,16 @@ void Raft::start_pre_vote() {
   tally_votes(votes, /*pre_vote=*/true);
 }
 
-void Raft::start_election() {
+void Raft::start_election(bool transfer) {
   become_candidate();
   auto& votes = std::get<Candidate>(role_).votes;
   votes[id()] = true;
-  logger_->info("{}: starting election for term {}", id().value(), term_.value());
+  logger_->info("{}: starting election for term {}{}", id().value(), term_.value(),
+                transfer ? " (leadership transfer)" : "");
   for (NodeId peer : voters_.voters()) {
-    if (peer != id()) send(peer, VoteRequest{false, log_.last_index(), log_.last_term()});
+    if (peer != id()) {
+      send(peer, VoteRequest{false, log_.last_index(), log_.last_term(), transfer});
+    }
   }
   tally_votes(votes, /*pre_vote=*/false);
 }

@@ -22,6 +22,9 @@ struct VoteRequest {
   bool pre_vote = false;
   Index last_log_index;
   Term last_log_term;
+  /// The election follows the leader's TimeoutNow (leadership transfer, thesis §3.10):
+  /// voters grant it despite having heard from that leader within the election timeout.
+  bool transfer = false;
 };
 
 struct VoteResponse {
@@ -97,9 +100,14 @@ struct SnapshotResponse {
   Index index;
 };
 
+/// Leadership transfer (thesis §3.10): the leader tells a caught-up voter to start an
+/// election now, skipping its election timeout and the pre-vote round.
+struct TimeoutNow {};
+
 using MessageBody = std::variant<VoteRequest, VoteResponse, AppendRequest, AppendResponse,
                                  HeartbeatRequest, HeartbeatResponse, ReadIndexRequest,
-                                 ReadIndexResponse, SnapshotRequest, SnapshotResponse>;
+                                 ReadIndexResponse, SnapshotRequest, SnapshotResponse,
+                                 TimeoutNow>;
 
 struct Message {
   NodeId from;

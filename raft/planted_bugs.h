@@ -34,6 +34,14 @@ struct PlantedBugs {
   /// synced -- it is synced only at the next persist -- so acknowledgements leave for data
   /// a crash can still lose.
   bool ack_before_sync = false;
+  /// A configuration takes effect when it commits instead of when it is appended (thesis
+  /// §4.1 requires the latter): nodes disagree about the quorum while a change is in flight.
+  bool config_on_commit = false;
+  /// Allow a single-server change before the leader committed an entry of its own term
+  /// (the 2015 single-server bug, thesis §4.2 / raft-dev "bug in single-server changes").
+  bool single_server_change_before_commit = false;
+  /// Count learners towards the commit quorum as if they voted.
+  bool learner_counts_in_quorum = false;
 };
 
 }  // namespace raft

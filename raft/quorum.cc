@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <iterator>
 
 namespace raft {
 
@@ -18,6 +19,13 @@ std::uint64_t MajorityConfig::quorum_of(std::uint64_t* v, std::size_t n) const {
   auto* nth = v + (quorum() - 1);
   std::nth_element(v, nth, v + n, std::greater<>());
   return *nth;
+}
+
+std::vector<NodeId> JointConfig::voters() const {
+  std::vector<NodeId> all;
+  std::set_union(incoming_.voters().begin(), incoming_.voters().end(),
+                 outgoing_.voters().begin(), outgoing_.voters().end(), std::back_inserter(all));
+  return all;
 }
 
 }  // namespace raft

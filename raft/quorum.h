@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -69,6 +70,53 @@ class MajorityConfig {
   [[nodiscard]] std::uint64_t quorum_of(std::uint64_t* v, std::size_t n) const;
 
   std::vector<NodeId> voters_;  // sorted, unique
+};
+
+/// The quorum rules of a configuration, joint or not (thesis §4.3): while joint, an
+/// election or a commitment needs a majority of the incoming voters *and* a majority of
+/// the outgoing ones; otherwise only the incoming set exists. Learners are not in it.
+class JointConfig {
+ public:
+  JointConfig() = default;
+  JointConfig(std::vector<NodeId> incoming, std::vector<NodeId> outgoing)
+      : incoming_(std::move(incoming)), outgoing_(std::move(outgoing)) {}
+
+  [[nodiscard]] bool joint() const { return outgoing_.size() > 0; }
+  [[nodiscard]] const MajorityConfig& incoming() const { return incoming_; }
+  [[nodiscard]] const MajorityConfig& outgoing() const { return outgoing_; }
+  [[nodiscard]] bool contains(NodeId id) const {
+    return incoming_.contains(id) || outgoing_.contains(id);
+  }
+  /// Every voter of either half, sorted.
+  [[nodiscard]] std::vector<NodeId> voters() const;
+
+  /// The largest value both majorities reached: the smaller of the two (§4.3).
+  template <class ValueOf>
+  [[nodiscard]] std::uint64_t quorum_value(ValueOf&& value_of) const {
+    const std::uint64_t in = incoming_.quorum_value(value_of);
+    if (!joint()) return in;
+    return std::min(in, outgoing_.quorum_value(value_of));
+  }
+
+  template <class AckedIndexOf>
+  [[nodiscard]] Index committed_index(AckedIndexOf&& acked) const {
+    return Index{quorum_value([&](NodeId id) { return Index{acked(id)}.value(); })};
+  }
+
+  /// Won only when both halves are won; lost as soon as either half is lost.
+  template <class VoteOf>
+  [[nodiscard]] VoteResult vote_result(VoteOf&& vote_of) const {
+    const VoteResult in = incoming_.vote_result(vote_of);
+    if (!joint()) return in;
+    const VoteResult out = outgoing_.vote_result(vote_of);
+    if (in == VoteResult::kLost || out == VoteResult::kLost) return VoteResult::kLost;
+    if (in == VoteResult::kWon && out == VoteResult::kWon) return VoteResult::kWon;
+    return VoteResult::kPending;
+  }
+
+ private:
+  MajorityConfig incoming_;
+  MajorityConfig outgoing_;
 };
 
 }  // namespace raft

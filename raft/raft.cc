@@ -68,18 +68,23 @@ const char* message_type_name(const MessageBody& body) {
                         [](const ReadIndexResponse&) { return "ReadIndexResponse"; },
                         [](const SnapshotRequest&) { return "SnapshotRequest"; },
                         [](const SnapshotResponse&) { return "SnapshotResponse"; },
+                        [](const TimeoutNow&) { return "TimeoutNow"; },
                     },
                     body);
 }
 
 std::string NotLeader::message() const {
   if (too_large) return "the entry is larger than the limit (Config::max_entry_bytes)";
+  if (!transferring_to.is_none()) {
+    return "leadership is being transferred to node " + std::to_string(transferring_to.value()) +
+           "; retry shortly";
+  }
   if (leader.is_none()) return "not the leader; no leader is known";
   return "not the leader; the leader is node " + std::to_string(leader.value());
 }
 
 bool Ready::empty() const {
-  return !soft_state && !hard_state && !snapshot && entries.empty() && messages.empty() &&
+  return !soft_state && !hard_state && !conf_state && !snapshot && entries.empty() && messages.empty() &&
          messages_after_persist.empty() && committed_entries.empty() && read_states.empty() &&
          dropped_reads.empty();
 }
@@ -87,7 +92,6 @@ bool Ready::empty() const {
 Raft::Raft(Config config, const Storage& storage)
     : config_(std::move(config)),
       logger_(config_.logger ? config_.logger : default_logger()),
-      voters_(config_.voters),
       log_(storage),
       rng_(config_.seed != 0 ? config_.seed : 0x9e3779b97f4a7c15ULL ^ config_.id.value()) {
   if (config_.id.is_none()) throw std::invalid_argument("raft::Config: id must not be 0");
@@ -98,9 +102,11 @@ Raft::Raft(Config config, const Storage& storage)
       config_.max_entry_bytes == 0) {
     throw std::invalid_argument("raft::Config: flow-control limits must be positive");
   }
-  if (!voters_.contains(config_.id)) {
+  if (!config_.voters.empty() &&
+      std::find(config_.voters.begin(), config_.voters.end(), config_.id) == config_.voters.end()) {
     throw std::invalid_argument("raft::Config: id " + std::to_string(config_.id.value()) +
-                                " is not among the voters");
+                                " is not among the voters (leave the voters empty for a "
+                                "node that will be added to a running cluster)");
   }
   const HardState hs = storage.hard_state();
   if (hs.commit > storage.last_index()) {
@@ -113,6 +119,8 @@ Raft::Raft(Config config, const Storage& storage)
   term_ = hs.term;
   vote_ = hs.vote;
   prev_hard_ = hs;
+  load_configuration(storage);
+  prev_conf_ = conf_;
   reset_election_timer();
 }
 
@@ -136,7 +144,8 @@ SnapshotMeta Raft::snapshot_meta() const {
   if constexpr (kPlantedBugsCompiled) {
     if (config_.planted_bugs.compact_uncommitted && is_leader()) i = log_.last_stable_index();
   }
-  return SnapshotMeta{i, log_.term_or_zero(i), config_.voters};
+  const ConfState& c = conf_log_.at(i);
+  return SnapshotMeta{i, log_.term_or_zero(i), c.voters, c.voters_outgoing, c.learners};
 }
 
 HardState Raft::hard_state() const { return HardState{term_, vote_, log_.committed()}; }
@@ -151,7 +160,11 @@ void Raft::tick() {
 }
 
 Expected<Proposal, NotLeader> Raft::propose(std::string data) {
-  if (!leader_state()) return Unexpected{NotLeader{leader_}};
+  const Leader* l = leader_state();
+  if (!l) return Unexpected{NotLeader{leader_}};
+  // §3.10: while handing leadership over, take no proposals (they would keep the target
+  // from catching up, and would likely be lost in the hand-over anyway).
+  if (!l->transfer_target.is_none()) return Unexpected{NotLeader{id(), false, l->transfer_target}};
   if (data.size() > config_.max_entry_bytes) return Unexpected{NotLeader{leader_, true}};
   const Index index = log_.append({Entry{term_, log_.last_index().next(), EntryType::kNormal,
                                          std::move(data)}});
@@ -165,11 +178,10 @@ void Raft::step(const Message& m) {
                   message_type_name(m.body), m.to.value());
     return;
   }
-  if (!voters_.contains(m.from)) {
-    logger_->warn("{}: dropping a {} from non-member {}", id().value(),
-                  message_type_name(m.body), m.from.value());
-    return;
-  }
+  // Messages from non-members are not dropped: a node added to the cluster hears from a
+  // leader its (empty or older) configuration does not list, and a voter of C_new may ask
+  // for votes before we appended C_new (thesis §4.1). Their answers matter only if the
+  // sender is a member (the quorum rules count members only).
   if (!step_term(m)) return;
   std::visit(
       Overloaded{
@@ -189,6 +201,7 @@ void Raft::step(const Message& m) {
           [&](const SnapshotResponse&) {
             if (Leader* l = leader_state()) handle_snapshot_response(*l, m);
           },
+          [&](const TimeoutNow&) { handle_timeout_now(m); },
       },
       m.body);
 }
@@ -203,9 +216,11 @@ bool Raft::step_term(const Message& m) {
   const auto* vote_resp = std::get_if<VoteResponse>(&m.body);
   const bool from_leader = std::holds_alternative<AppendRequest>(m.body) ||
                            std::holds_alternative<HeartbeatRequest>(m.body) ||
-                           std::holds_alternative<SnapshotRequest>(m.body);
+                           std::holds_alternative<SnapshotRequest>(m.body) ||
+                           std::holds_alternative<TimeoutNow>(m.body);
   if (m.term > term_) {
-    if (vote_req && in_leader_lease()) {
+    // A transfer's election was asked for by the leader itself (§3.10): no lease to defend.
+    if (vote_req && !vote_req->transfer && in_leader_lease()) {
       // We heard from a live leader less than an election timeout ago: a node asking for
       // votes is disruptive (e.g. just back from a partition), not a sign of a dead leader.
       logger_->debug("{}: ignoring {} from {} at term {}: leader lease", id().value(),
@@ -266,12 +281,17 @@ void Raft::send_unpromised(NodeId to, MessageBody body) {
 void Raft::enqueue(std::vector<Message>& out, NodeId to, MessageBody body,
                    std::optional<Term> term) {
   // ready() hands the vectors over whole; one message usually goes to every peer.
-  if (out.capacity() == 0) out.reserve(config_.voters.size());
+  if (out.capacity() == 0) out.reserve(conf_.voters.size() + conf_.learners.size());
   out.push_back(Message{id(), to, term.value_or(term_), std::move(body)});
 }
 
 bool Raft::has_ready() const {
   if (soft_state() != prev_soft_ || hard_state() != prev_hard_) return true;
+  if (conf_ != prev_conf_) return true;
+  if (kPlantedBugsCompiled && config_.planted_bugs.config_on_commit &&
+      conf_log_.at(log_.committed()) != conf_) {
+    return true;
+  }
   if (log_.has_unstable_entries() || log_.has_entries_to_apply()) return true;
   if (log_.has_unhanded_snapshot()) return true;
   if (!msgs_.empty() || !msgs_after_persist_.empty() || !dropped_reads_.empty()) return true;
@@ -283,6 +303,10 @@ bool Raft::has_ready() const {
 }
 
 Ready Raft::ready() {
+  if constexpr (kPlantedBugsCompiled) {
+    // config_on_commit: a follower's configuration follows its commit index.
+    if (config_.planted_bugs.config_on_commit) apply_configuration();
+  }
   if (Leader* l = leader_state()) {
     // Proposals since the last Ready go out together (batching); so does a new commit
     // index (an empty append carries it to followers that have nothing else to receive).
@@ -295,6 +319,7 @@ Ready Raft::ready() {
   Ready rd;
   if (SoftState ss = soft_state(); ss != prev_soft_) rd.soft_state = prev_soft_ = ss;
   if (HardState hs = hard_state(); hs != prev_hard_) rd.hard_state = prev_hard_ = hs;
+  if (conf_ != prev_conf_) rd.conf_state = prev_conf_ = conf_;
   rd.snapshot = log_.take_snapshot();
   rd.entries = log_.take_unstable_entries();
   if (log_.applied() < log_.first_index().prev()) {
@@ -320,6 +345,9 @@ Ready Raft::ready() {
 
 void Raft::advance(const Ready& rd) {
   if (rd.snapshot) log_.snapshot_stable(rd.snapshot->meta.index);
+  // Configurations older than the one as of the applied index are no longer needed (a
+  // snapshot is taken at most there, and no log is cut back below its commit index).
+  conf_log_.compact_to(log_.applied());
   if (rd.entries.empty()) return;
   const Entry& last = rd.entries.back();
   log_.stable_to(last.index, last.term);

@@ -25,6 +25,11 @@
 // (LogStorage::apply_snapshot) before the Ready's entries and to restore the state
 // machine from before applying the Ready's committed entries.
 //
+// Membership (thesis chapter 4): propose_conf_change() appends a configuration entry; a
+// configuration takes effect on every node as soon as it is in its log (committed or not),
+// and a change of more than one voter goes through joint consensus. Ready::conf_state
+// reports the configuration in effect whenever it changes. See raft/configuration.h.
+//
 // Roles live in a std::variant: leader-only state (per-follower progress, pending reads)
 // does not exist while the node is a follower or candidate, so it cannot be used stale.
 #pragma once
@@ -39,6 +44,7 @@
 #include <vector>
 
 #include "raft/config.h"
+#include "raft/configuration.h"
 #include "raft/entry.h"
 #include "raft/expected.h"
 #include "raft/log.h"
@@ -71,6 +77,7 @@ struct ReadState {
 struct Ready {
   std::optional<SoftState> soft_state;      // set when role or leader changed
   std::optional<HardState> hard_state;      // set when term, vote or commit changed
+  std::optional<ConfState> conf_state;      // set when the configuration in effect changed
   std::optional<Snapshot> snapshot;         // received: persist first, restore before applying
   std::vector<Entry> entries;               // append to storage (may overwrite a suffix)
   std::vector<Message> messages;            // may leave at once
@@ -91,9 +98,12 @@ struct Proposal {
 
 /// Why the core refused a request. `leader` is the leader this node knows, if any.
 /// `too_large`: this node leads, but the proposed entry is over Config::max_entry_bytes.
+/// `transferring_to`: this node leads but is handing leadership to that node (§3.10: it
+/// takes no proposals meanwhile); retry shortly, most likely at that node.
 struct NotLeader {
   NodeId leader = kNoNode;
   bool too_large = false;
+  NodeId transferring_to = kNoNode;
   [[nodiscard]] std::string message() const;
 };
 
@@ -112,8 +122,20 @@ class Raft {
   /// Starts a ReadIndex read. The context comes back in a later Ready's read_states (or
   /// dropped_reads). Fails at once only when no leader is known.
   Expected<std::monostate, NotLeader> read_index(std::string context);
-  /// Starts an election now (tests and, later, leadership transfer).
+  /// Starts an election now (tests; an embedder's "campaign now"). Does nothing on a
+  /// leader (it already leads) or on a node that is not a voter.
   void campaign();
+
+  // ---- administration (thesis chapter 4, §3.10) -------------------------------------
+  /// Appends a configuration change to the leader's log. It takes effect at once (on each
+  /// node when appended); a change of several voters becomes a joint configuration, which
+  /// the leader leaves on its own (appending C_new) once it commits. Committed like any
+  /// entry: watch for (index, term) in committed_entries, as with propose().
+  Expected<Proposal, AdminError> propose_conf_change(const ConfChangeRequest& request);
+  /// Leadership transfer (§3.10): stop taking proposals, bring `to` up to date, then tell
+  /// it to campaign at once (TimeoutNow). Abandoned after an election timeout without a
+  /// new leader. Succeeds at once (doing nothing) if `to` is this node.
+  Expected<std::monostate, AdminError> transfer_leadership(NodeId to);
 
   // ---- output ----------------------------------------------------------------------
   [[nodiscard]] bool has_ready() const;
@@ -129,13 +151,21 @@ class Raft {
   [[nodiscard]] Role role() const;
   [[nodiscard]] bool is_leader() const { return role() == Role::kLeader; }
   [[nodiscard]] const RaftLog& log() const { return log_; }
-  [[nodiscard]] const MajorityConfig& voters() const { return voters_; }
+  /// The quorum rules in effect (both halves while joint).
+  [[nodiscard]] const JointConfig& voters() const { return voters_; }
+  /// The configuration in effect (the latest in the log) and the index of its entry (0 or
+  /// a snapshot's index when it is the bootstrap or the snapshot's configuration).
+  [[nodiscard]] const ConfState& configuration() const { return conf_; }
+  [[nodiscard]] Index configuration_index() const { return conf_index_; }
+  /// The node leadership is being transferred to (kNoNode if none, or not leader).
+  [[nodiscard]] NodeId transfer_target() const;
   /// A follower's progress as this leader sees it; nullptr unless leader.
   [[nodiscard]] const Progress* progress(NodeId peer) const;
   [[nodiscard]] const Config& config() const { return config_; }
 
   /// Metadata for a snapshot of the state machine as it is now, after applying every
-  /// committed entry handed out so far: the applied index, its term and the voters. Pass
+  /// committed entry handed out so far: the applied index, its term and the configuration
+  /// as of that index. Pass
   /// it with the state machine's bytes to LogStorage::compact.
   [[nodiscard]] SnapshotMeta snapshot_meta() const;
 
@@ -149,12 +179,17 @@ class Raft {
     std::unordered_map<NodeId, bool> votes;
   };
   struct Leader {
-    std::unordered_map<NodeId, Progress> progress;  // every voter but this node
+    std::unordered_map<NodeId, Progress> progress;  // every member (learners too) but this node
     ReadOnly reads;
     /// Reads that arrived before this leader committed an entry of its own term: until
     /// then it does not know the true commit index (§6.4 step 1, §8).
     std::vector<PendingRead> reads_awaiting_commit;
     int election_elapsed_at_last_check = 0;
+    /// Leadership transfer under way (§3.10): its target, and ticks since it began.
+    NodeId transfer_target = kNoNode;
+    int transfer_elapsed = 0;
+    /// Progress kept for nodes the latest configuration removes, until it commits.
+    bool prune_pending = false;
   };
   /// A follower's half-received snapshot: chunks append in order, from one leader term.
   struct SnapshotReceiver {
@@ -173,12 +208,16 @@ class Raft {
   void become_candidate();
   void become_leader();
   void start_pre_vote();
-  void start_election();
+  /// `transfer`: asked for by the leader's TimeoutNow, so voters ignore their lease (§3.10).
+  void start_election(bool transfer = false);
   void handle_vote_request(const Message& m);
   void handle_vote_response(const Message& m);
   void tally_votes(std::unordered_map<NodeId, bool>& votes, bool pre_vote);
   [[nodiscard]] bool in_leader_lease() const;
-  [[nodiscard]] bool is_promotable() const { return voters_.contains(id()); }
+  /// May campaign: a voter of the configuration in effect -- or of the last committed one
+  /// while a newer configuration that drops it is not known to be committed (see
+  /// membership.cc: otherwise a cluster can be left with no node able to win).
+  [[nodiscard]] bool is_promotable() const;
   void reset_election_timer();
   void reset_term(Term term);
 
@@ -199,6 +238,26 @@ class Raft {
   void handle_snapshot_response(Leader& leader, const Message& m);
   void install_snapshot(const Message& m, Snapshot snap);
   void follow(NodeId leader);  // a leader of our term spoke: concede, reset the timer
+
+  // membership.cc: configurations in the log (thesis chapter 4)
+  void load_configuration(const Storage& storage);
+  /// Makes the configuration the log says is in effect the one in use: quorum rules,
+  /// and on a leader the set of followers it replicates to.
+  void apply_configuration();
+  void sync_progress(Leader& leader);
+  Proposal append_configuration(ConfState next);
+  /// A leader's commit index advanced: leave a committed joint configuration, or step down
+  /// once a configuration without this node as voter is committed (§4.2.2, §4.3).
+  void on_leader_commit(Leader& leader);
+  /// A follower's log from entries.front() on is `entries`, and ends at log_.last_index().
+  void on_follower_append(const std::vector<Entry>& entries);
+  void on_snapshot_restored(const SnapshotMeta& meta);
+
+  // leadership_transfer.cc (§3.10)
+  void handle_timeout_now(const Message& m);
+  void maybe_send_timeout_now(Leader& leader, NodeId to);
+  /// A leader's tick: abandons a transfer that took an election timeout.
+  void tick_transfer(Leader& leader);
 
   // read_index.cc: ReadIndex (§6.4)
   void handle_read_index_request(const Message& m);
@@ -221,8 +280,11 @@ class Raft {
 
   Config config_;
   std::shared_ptr<spdlog::logger> logger_;
-  MajorityConfig voters_;
   RaftLog log_;
+  ConfigLog conf_log_;  // every configuration in the log, and the one before it
+  ConfState conf_;      // the configuration in effect
+  Index conf_index_;    // the index of its entry
+  JointConfig voters_;  // its quorum rules
   std::mt19937_64 rng_;
 
   Term term_;
@@ -243,6 +305,7 @@ class Raft {
   bool read_round_pending_ = false;  // reads registered, heartbeat round not yet sent
   HardState prev_hard_;
   SoftState prev_soft_;
+  ConfState prev_conf_;
   std::optional<SnapshotReceiver> receiving_;
 };
 

@@ -25,7 +25,8 @@ void Raft::leader_read(Leader& leader, PendingRead read) {
     return;
   }
   read.index = log_.committed();
-  bool confirmed = voters_.size() == 1;  // A single voter is its own quorum.
+  // A leader that is a quorum on its own (a single voter) needs no confirmation round.
+  bool confirmed = voters_.quorum_value([&](NodeId n) -> std::uint64_t { return n == id() ? 1 : 0; }) == 1;
   if constexpr (kPlantedBugsCompiled) {
     if (config_.planted_bugs.read_without_quorum_check) confirmed = true;
   }

@@ -15,7 +15,7 @@ std::uint64_t ReadOnly::newest_pending_seq() const {
 }
 
 std::vector<PendingRead> ReadOnly::ack(NodeId self, NodeId from, std::uint64_t seq,
-                                       const MajorityConfig& voters) {
+                                       const JointConfig& voters) {
   std::vector<PendingRead> confirmed;
   if (seq == 0 || !voters.contains(from)) return confirmed;
   std::uint64_t& acked = acked_[from];

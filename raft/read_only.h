@@ -40,7 +40,7 @@ class ReadOnly {
   /// `from` echoed round `seq`. Returns the reads now confirmed by a quorum (the leader
   /// counts itself as having seen every round), oldest first, and forgets them.
   std::vector<PendingRead> ack(NodeId self, NodeId from, std::uint64_t seq,
-                               const MajorityConfig& voters);
+                               const JointConfig& voters);
 
   /// Every read still pending, for a leader that steps down (they can no longer be served).
   std::vector<PendingRead> take_all();

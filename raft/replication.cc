@@ -54,6 +54,7 @@ void Raft::handle_append_request(const Message& m) {
   }
   const std::optional<Index> last_new =
       log_.maybe_append(req.prev_log_index, req.prev_log_term, req.leader_commit, req.entries);
+  if (last_new) on_follower_append(req.entries);
   if (!last_new) {
     // Receiver rule 2: reply false if the log has no entry at prevLogIndex with
     // prevLogTerm; include a hint so the leader can skip a whole term at once.
@@ -66,6 +67,7 @@ void Raft::handle_append_request(const Message& m) {
     if (config_.planted_bugs.truncate_on_matching_append && !req.entries.empty() &&
         log_.last_index() > *last_new && *last_new >= log_.committed()) {
       log_.planted_truncate_after(*last_new);
+      on_follower_append({});
     }
   }
   send(m.from, AppendResponse{true, *last_new, {}, {}});
@@ -166,8 +168,12 @@ void Raft::handle_append_response(Leader& leader, const Message& m) {
     if (pr.state() == ProgressState::kProbe) pr.become_replicate();
     if (advanced && maybe_commit(leader)) broadcast_pending_ = true;
   }
+  // maybe_commit may have ended this leadership (a configuration without it committed)
+  // or, leaving a joint configuration, dropped this follower.
+  if (leader_state() != &leader || !leader.progress.contains(m.from)) return;
   while (maybe_send_append(leader, m.from, false)) {
   }
+  maybe_send_timeout_now(leader, m.from);
 }
 
 void Raft::handle_heartbeat_response(Leader& leader, const Message& m) {
@@ -196,9 +202,17 @@ bool Raft::committed_in_current_term() const {
 // that entry is from its own term. An entry of an earlier term on a majority can still be
 // overwritten (Figure 8); it commits indirectly, with the first own-term entry after it.
 bool Raft::maybe_commit(Leader& leader) {
-  const Index majority = voters_.committed_index([&](NodeId n) {
+  auto acked = [&](NodeId n) {
     return n == id() ? log_.last_stable_index() : leader.progress.at(n).match();
-  });
+  };
+  Index majority = voters_.committed_index(acked);
+  if constexpr (kPlantedBugsCompiled) {
+    if (config_.planted_bugs.learner_counts_in_quorum && !conf_.learners.empty()) {
+      std::vector<NodeId> counted = conf_.voters;
+      counted.insert(counted.end(), conf_.learners.begin(), conf_.learners.end());
+      majority = JointConfig(counted, conf_.voters_outgoing).committed_index(acked);
+    }
+  }
   if (majority <= log_.committed()) return false;
   bool own_term = log_.term_or_zero(majority) == term_;
   if constexpr (kPlantedBugsCompiled) {
@@ -213,6 +227,7 @@ bool Raft::maybe_commit(Leader& leader) {
     leader.reads_awaiting_commit.clear();
     for (PendingRead& read : waiting) leader_read(leader, std::move(read));
   }
+  on_leader_commit(leader);
   return true;
 }
 

@@ -129,6 +129,7 @@ void Raft::install_snapshot(const Message& m, Snapshot snap) {
                   id().value(), meta.index.value(), meta.term.value(), snap.data.size(),
                   m.from.value(), log_.committed().value(), meta.index.value());
     log_.restore(std::move(snap));
+    on_snapshot_restored(meta);
   }
   // Leaves only after the Ready that persists the snapshot (Raft::send).
   send(m.from, SnapshotResponse{meta.index, 0, true, meta.index});

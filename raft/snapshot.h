@@ -20,8 +20,12 @@ struct SnapshotMeta {
   /// Last included index and term. Index 0 means "no snapshot".
   Index index;
   Term term;
-  /// The voting members as of `index`.
+  /// The configuration as of `index` (thesis §5.1: "the latest configuration as of the
+  /// last included index"): the voters (C_new while joint), the outgoing voters (C_old,
+  /// only while joint) and the learners. All three empty means "no configuration".
   std::vector<NodeId> voters;
+  std::vector<NodeId> voters_outgoing{};
+  std::vector<NodeId> learners{};
   friend bool operator==(const SnapshotMeta&, const SnapshotMeta&) = default;
 };
 

@@ -134,6 +134,14 @@ void append_snapshot(std::string& out, const SnapshotFile& f) {
     put_u64(o, f.first_segment);
     put_u64(o, f.snapshot.data.size());
     o.append(f.snapshot.data.view());
+    // Written only when there is something to say, so a snapshot without learners or a
+    // joint configuration is byte-for-byte what older versions wrote and read.
+    if (!m.voters_outgoing.empty() || !m.learners.empty()) {
+      for (const std::vector<NodeId>* list : {&m.voters_outgoing, &m.learners}) {
+        put_u32(o, static_cast<std::uint32_t>(list->size()));
+        for (NodeId v : *list) put_u64(o, v.value());
+      }
+    }
   });
 }
 
@@ -153,6 +161,13 @@ Expected<SnapshotFile, std::string> parse_snapshot(std::string_view payload) {
   const std::uint64_t len = rd.u64();
   if (!rd.ok() || len > payload.size()) return Unexpected{std::string("bad snapshot length")};
   f.snapshot.data = Bytes(rd.bytes(len));
+  if (rd.ok() && !rd.done()) {
+    for (std::vector<NodeId>* list : {&m.voters_outgoing, &m.learners}) {
+      const std::uint32_t n = rd.u32();
+      if (!rd.ok() || n > payload.size() / 8) return Unexpected{std::string("bad member count")};
+      for (std::uint32_t i = 0; i < n; ++i) list->emplace_back(rd.u64());
+    }
+  }
   if (!rd.ok() || !rd.done()) return Unexpected{std::string("snapshot of the wrong size")};
   return f;
 }

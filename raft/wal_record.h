@@ -18,7 +18,9 @@
 //   snapshot        (alone in a snapshot file <16 hex index>.snap) index u64, term u64,
 //                   voter count u32, voters u64..., hard state term u64, vote u64,
 //                   commit u64, first segment u64 (segments numbered below it are
-//                   superseded by the snapshot), data length u64, data.
+//                   superseded by the snapshot), data length u64, data, and only if
+//                   the configuration has outgoing voters or learners: outgoing count
+//                   u32, outgoing u64..., learner count u32, learners u64....
 //
 // One persist() call writes exactly one batch record with one write and syncs it before
 // the next write begins, so at most the last record of the last segment can be torn by a

@@ -28,7 +28,7 @@ std::vector<Entry> decode_state(const Bytes& data) {
 }  // namespace
 
 Cluster::Cluster(std::size_t n, std::uint64_t seed, const std::function<void(Config&)>& tweak)
-    : rng_(seed) {
+    : tweak_(tweak), seed_(seed), rng_(seed) {
   std::vector<NodeId> voters;
   for (std::size_t i = 1; i <= n; ++i) voters.emplace_back(i);
   for (NodeId id : voters) {
@@ -41,6 +41,18 @@ Cluster::Cluster(std::size_t n, std::uint64_t seed, const std::function<void(Con
     cn.raft = std::make_unique<Raft>(cn.config, *cn.storage);
     nodes_.emplace(id, std::move(cn));
   }
+}
+
+void Cluster::add_node(NodeId id) {
+  if (nodes_.contains(id)) throw std::logic_error("Cluster::add_node: node exists");
+  ClusterNode cn;
+  cn.config.id = id;
+  cn.config.seed = seed_ * 1000 + id.value();
+  if (tweak_) tweak_(cn.config);
+  cn.config.voters.clear();
+  cn.storage = std::make_unique<MemoryStorage>();
+  cn.raft = std::make_unique<Raft>(cn.config, *cn.storage);
+  nodes_.emplace(id, std::move(cn));
 }
 
 std::vector<NodeId> Cluster::ids() const {
@@ -98,7 +110,9 @@ bool Cluster::connected(NodeId a, NodeId b) const {
 void Cluster::deliver_at(std::size_t i) {
   Message m = std::move(queue_.at(i));
   queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(i));
-  ClusterNode& to = nodes_.at(m.to);
+  auto it = nodes_.find(m.to);
+  if (it == nodes_.end()) return;  // a machine that was never started
+  ClusterNode& to = it->second;
   if (to.raft && connected(m.from, m.to) && !(filter_ && filter_(m))) to.raft->step(m);
   process_ready();
 }
@@ -193,6 +207,12 @@ void Cluster::compact(NodeId id) {
 
 Expected<Proposal, NotLeader> Cluster::propose(NodeId id, std::string data) {
   auto r = node(id).propose(std::move(data));
+  process_ready();
+  return r;
+}
+
+Expected<Proposal, AdminError> Cluster::change(NodeId id, const ConfChangeRequest& request) {
+  auto r = node(id).propose_conf_change(request);
   process_ready();
   return r;
 }

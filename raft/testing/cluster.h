@@ -35,6 +35,10 @@ class Cluster {
   explicit Cluster(std::size_t n, std::uint64_t seed = 1,
                    const std::function<void(Config&)>& tweak = {});
 
+  /// Starts node `id` with an empty configuration (Config::voters empty): a machine about
+  /// to be added to the running cluster. It learns the configuration from the leader.
+  void add_node(NodeId id);
+
   [[nodiscard]] std::vector<NodeId> ids() const;
   Raft& node(NodeId id) { return *nodes_.at(id).raft; }
   ClusterNode& state(NodeId id) { return nodes_.at(id); }
@@ -81,6 +85,7 @@ class Cluster {
 
   // ---- client side ----------------------------------------------------------------
   Expected<Proposal, NotLeader> propose(NodeId id, std::string data);
+  Expected<Proposal, AdminError> change(NodeId id, const ConfChangeRequest& request);
   /// The leader of the highest term among live nodes (kNoNode if none).
   [[nodiscard]] NodeId leader() const;
   void check_log_matching();
@@ -93,6 +98,8 @@ class Cluster {
   std::deque<Message> queue_;
   std::set<std::pair<NodeId, NodeId>> cuts_;
   std::function<bool(Message&)> filter_;
+  std::function<void(Config&)> tweak_;
+  std::uint64_t seed_;
   std::mt19937_64 rng_;
   InvariantChecker checker_;
 };

@@ -1,5 +1,6 @@
 #include "raft/testing/invariants.h"
 
+#include <algorithm>
 #include <limits>
 #include <sstream>
 
@@ -33,6 +34,35 @@ void InvariantChecker::observe(const Raft& node) {
   check_monotonic(node, seen);
   record_committed(node, seen);
   check_leader_completeness(node, seen);
+  check_configuration(node);
+}
+
+// Thesis §4.1: the configuration in effect is the latest one in the log, committed or
+// not. The node names the entry it took it from; that entry must hold exactly it, and no
+// configuration entry may follow it in the uncommitted suffix. (Configurations between
+// it and the commit index are not searched: sound, if not complete, and cheap.)
+void InvariantChecker::check_configuration(const Raft& node) {
+  const RaftLog& log = node.log();
+  const Index at = node.configuration_index();
+  const std::string who = "Configuration: node " + std::to_string(node.id().value());
+  if (at >= log.first_index() && at <= log.last_index()) {
+    const Entry e = log.entry_at(at);
+    auto decoded = decode_conf_state(e.data.view());
+    if (e.type != EntryType::kConfig || !decoded || *decoded != node.configuration()) {
+      violation(who + " uses " + node.configuration().describe() + ", not the configuration of entry " +
+                std::to_string(at.value()));
+      return;
+    }
+  }
+  const Index from = std::max({at.next(), log.committed().next(), log.first_index()});
+  for (Index i = from; i <= log.last_index(); i = i.next()) {
+    if (log.entry_at(i).type == EntryType::kConfig) {
+      violation(who + " uses the configuration of entry " + std::to_string(at.value()) +
+                " although its log holds a later one at " + std::to_string(i.value()) +
+                " (a configuration takes effect when appended)");
+      return;
+    }
+  }
 }
 
 void InvariantChecker::check_election_safety(const Raft& node) {

@@ -15,6 +15,7 @@
 //                        persisted before anything depends on it); its commit index never
 //                        goes back while it runs (after a restart it restarts from the
 //                        persisted hint, which may be older).
+//   Configuration        a node uses the latest configuration in its log (thesis §4.1).
 #pragma once
 
 #include <map>
@@ -63,6 +64,7 @@ class InvariantChecker {
   void check_monotonic(const Raft& node, Seen& seen);
   void record_committed(const Raft& node, Seen& seen);
   void check_leader_completeness(const Raft& node, Seen& seen);
+  void check_configuration(const Raft& node);
 
   std::unordered_map<NodeId, Seen> seen_;
   std::map<Term, NodeId> leader_of_term_;

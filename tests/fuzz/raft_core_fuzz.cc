@@ -1,7 +1,7 @@
 // Fuzz target: the Raft core in a small cluster, under the invariant checker. The input is a
 // script -- each byte pair an action: tick a node, deliver / drop / duplicate one queued
-// message (any of them: reordering), propose, read, crash or restart a node, cut or heal a
-// link. Peers are honest (Raft's failure model: no Byzantine messages); the network and the
+// message (any of them: reordering), propose, read, transfer leadership, crash or restart
+// a node, cut or heal a link. Peers are honest (Raft's failure model: no Byzantine messages); the network and the
 // schedule are the adversary.
 //
 // Properties: Election Safety, Log Matching, Leader Completeness, State Machine Safety and
@@ -59,7 +59,14 @@ void step(raft::testing::Cluster& c, std::uint8_t action, std::uint8_t arg) {
       }
       break;
     case 7:
-      if (c.state(node_of(arg)).raft) {
+      if (!c.state(node_of(arg)).raft) break;
+      if (arg >= 240) {
+        // Leadership transfer (thesis §3.10) from whoever leads to node_of(arg).
+        if (const NodeId l = c.leader(); !l.is_none()) {
+          (void)c.node(l).transfer_leadership(node_of(arg));
+          c.process_ready();
+        }
+      } else {
         (void)c.node(node_of(arg)).read_index("r" + std::to_string(arg));
         c.process_ready();
       }

@@ -38,6 +38,7 @@ TEST(Wire, EveryRaftMessageRoundTrips) {
       raft::ReadIndexResponse{"ctx", Index{8}, true},
       raft::SnapshotRequest{raft::SnapshotMeta{Index{4}, Term{2}, {NodeId{1}}}, 0, "ab", false},
       raft::SnapshotResponse{Index{4}, 2, false, Index{}},
+      raft::TimeoutNow{},
   };
   for (const auto& body : bodies) {
     raft::Message m{NodeId{1}, NodeId{2}, Term{7}, body};
@@ -74,6 +75,30 @@ TEST(Wire, SnapshotChunksRoundTripWithBinaryData) {
   EXPECT_EQ(r.next_offset, 1024u);
   EXPECT_TRUE(r.installed);
   EXPECT_EQ(r.index, Index{41});
+}
+
+TEST(Wire, MembershipFieldsRoundTripAndAreOptional) {
+  raft::SnapshotMeta meta{Index{40}, Term{3}, {NodeId{1}, NodeId{2}, NodeId{4}},
+                          {NodeId{1}, NodeId{2}, NodeId{3}}, {NodeId{9}}};
+  const raft::SnapshotRequest req{meta, 0, "s", true};
+  const auto back = std::get<raft::SnapshotRequest>(
+      std::get<raft::Message>(round_trip(raft::Message{NodeId{1}, NodeId{2}, Term{7}, req})).body);
+  EXPECT_EQ(back.meta, meta);
+  const raft::VoteRequest transfer{false, Index{5}, Term{3}, true};
+  const json enc = encode_peer(PeerMessage{raft::Message{NodeId{1}, NodeId{2}, Term{4}, transfer}});
+  EXPECT_TRUE(enc.at("transfer").get<bool>());
+  EXPECT_TRUE(std::get<raft::VoteRequest>(
+                  std::get<raft::Message>(round_trip(raft::Message{NodeId{1}, NodeId{2}, Term{4}, transfer}))
+                      .body)
+                  .transfer);
+  // A plain vote request has no "transfer" field, and decodes as one without it.
+  const json plain = encode_peer(PeerMessage{raft::Message{NodeId{1}, NodeId{2}, Term{4}, raft::VoteRequest{}}});
+  EXPECT_FALSE(plain.contains("transfer"));
+  json bad = {{"type", "raft_snapshot"}, {"term", 1}, {"index", 4}, {"snapshot_term", 1},
+              {"voters", {1}}, {"learners", {"x"}}, {"offset", 0}, {"data", ""}, {"done", true}};
+  auto r = decode_peer(bad, NodeId{1}, NodeId{2});
+  ASSERT_TRUE(std::holds_alternative<DecodeError>(r));
+  EXPECT_NE(std::get<DecodeError>(r).what.find("learners"), std::string::npos);
 }
 
 TEST(Wire, MalformedSnapshotChunksNameTheField) {
