@@ -13,7 +13,7 @@ enum Kind : std::uint8_t { kRaft = 1, kForward = 2, kRejected = 3 };
 enum BodyType : std::uint8_t {
   kVoteRequest = 0, kVoteResponse, kAppendRequest, kAppendResponse, kHeartbeatRequest,
   kHeartbeatResponse, kReadIndexRequest, kReadIndexResponse, kSnapshotRequest,
-  kSnapshotResponse, kBodyTypes
+  kSnapshotResponse, kTimeoutNow, kBodyTypes
 };
 
 // ---- writing ----------------------------------------------------------------------------
@@ -42,11 +42,17 @@ void put_entry(std::string& out, const raft::Entry& e) {
   put_bytes(out, e.data.view());
 }
 
+void put_ids(std::string& out, const std::vector<raft::NodeId>& ids) {
+  put_varint(out, ids.size());
+  for (raft::NodeId v : ids) put_varint(out, v.value());
+}
+
 void put_meta(std::string& out, const raft::SnapshotMeta& meta) {
   put_varint(out, meta.index.value());
   put_varint(out, meta.term.value());
-  put_varint(out, meta.voters.size());
-  for (raft::NodeId v : meta.voters) put_varint(out, v.value());
+  put_ids(out, meta.voters);
+  put_ids(out, meta.voters_outgoing);
+  put_ids(out, meta.learners);
 }
 
 struct BodyWriter {
@@ -55,6 +61,7 @@ struct BodyWriter {
     put_bool(out, b.pre_vote);
     put_varint(out, b.last_log_index.value());
     put_varint(out, b.last_log_term.value());
+    put_bool(out, b.transfer);
   }
   void operator()(const raft::VoteResponse& b) const {
     put_bool(out, b.pre_vote);
@@ -90,6 +97,7 @@ struct BodyWriter {
     put_bytes(out, b.data.view());
     put_bool(out, b.done);
   }
+  void operator()(const raft::TimeoutNow&) const {}
   void operator()(const raft::SnapshotResponse& b) const {
     put_varint(out, b.snapshot_index.value());
     put_varint(out, b.next_offset);
@@ -174,12 +182,20 @@ raft::Entry read_entry(Reader& r) {
   return e;
 }
 
+std::vector<raft::NodeId> read_ids(Reader& r, const char* field) {
+  std::vector<raft::NodeId> ids;
+  const std::uint64_t n = r.count(field, 1);
+  for (std::uint64_t i = 0; i < n; ++i) ids.emplace_back(r.varint(field));
+  return ids;
+}
+
 raft::SnapshotMeta read_meta(Reader& r) {
   raft::SnapshotMeta meta;
   meta.index = raft::Index{r.varint("snapshot index")};
   meta.term = raft::Term{r.varint("snapshot term")};
-  const std::uint64_t n = r.count("voters", 1);
-  for (std::uint64_t i = 0; i < n; ++i) meta.voters.emplace_back(r.varint("voter"));
+  meta.voters = read_ids(r, "voters");
+  meta.voters_outgoing = read_ids(r, "outgoing voters");
+  meta.learners = read_ids(r, "learners");
   return meta;
 }
 
@@ -190,6 +206,7 @@ raft::MessageBody read_body(Reader& r, std::uint8_t type) {
       b.pre_vote = r.boolean("pre_vote");
       b.last_log_index = raft::Index{r.varint("last_log_index")};
       b.last_log_term = raft::Term{r.varint("last_log_term")};
+      b.transfer = r.boolean("transfer");
       return b;
     }
     case kVoteResponse: {
@@ -247,6 +264,7 @@ raft::MessageBody read_body(Reader& r, std::uint8_t type) {
       b.index = raft::Index{r.varint("index")};
       return b;
     }
+    case kTimeoutNow: return raft::TimeoutNow{};
     default: Reader::fail("message type", "unknown");
   }
 }

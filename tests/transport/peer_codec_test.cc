@@ -18,9 +18,10 @@ raft::Entry entry(std::uint64_t term, std::uint64_t index, std::string data) {
 }
 
 std::vector<raft::MessageBody> one_of_each_body() {
-  raft::SnapshotRequest snap{raft::SnapshotMeta{raft::Index{7}, raft::Term{2}, {raft::NodeId{1}, raft::NodeId{3}}},
+  raft::SnapshotRequest snap{raft::SnapshotMeta{raft::Index{7}, raft::Term{2}, {raft::NodeId{1}, raft::NodeId{3}},
+                                                {raft::NodeId{1}, raft::NodeId{2}}, {raft::NodeId{4}}},
                              128, raft::Bytes(std::string("chunk\0bytes", 11)), true};
-  return {raft::VoteRequest{true, raft::Index{9}, raft::Term{4}},
+  return {raft::VoteRequest{true, raft::Index{9}, raft::Term{4}, true},
           raft::VoteResponse{false, true},
           raft::AppendRequest{raft::Index{3}, raft::Term{1}, {entry(2, 4, "a"), entry(2, 5, std::string(300, 'x'))},
                               raft::Index{4}},
@@ -30,7 +31,8 @@ std::vector<raft::MessageBody> one_of_each_body() {
           raft::ReadIndexRequest{"ctx-1"},
           raft::ReadIndexResponse{"ctx-1", raft::Index{12}, true},
           snap,
-          raft::SnapshotResponse{raft::Index{7}, 4096, true, raft::Index{7}}};
+          raft::SnapshotResponse{raft::Index{7}, 4096, true, raft::Index{7}},
+          raft::TimeoutNow{}};
 }
 
 TEST(PeerCodec, EveryMessageTypeRoundTrips) {
