@@ -7,7 +7,7 @@ namespace kv {
 // The format (every replica decodes every command, so this is on the apply path of each
 // node; JSON text cost ~1 µs a command, this a few dozen ns):
 //
-//   operation:  'K' 0x02 ('w' key value | 'c' key from to | 'r' key)
+//   operation:  'K' 0x02 ('w' key value | 'c' key from to | 'r' key | 'd' key)
 //   result:     empty                   ok without a value (writes, cas)
 //               'o' value               ok with a value (reads)
 //               'n'                     20, key does not exist
@@ -29,6 +29,7 @@ constexpr char kVersion = 0x02;
 constexpr char kWrite = 'w';
 constexpr char kCas = 'c';
 constexpr char kRead = 'r';
+constexpr char kDelete = 'd';
 constexpr char kOk = 'o';
 constexpr char kNoKey = 'n';
 constexpr char kPrecondition = 'p';
@@ -179,6 +180,10 @@ std::string encode_operation(const Operation& op) {
       out.push_back(kRead);
       put_value(out, op.key);
       break;
+    case Operation::Kind::kDelete:
+      out.push_back(kDelete);
+      put_value(out, op.key);
+      break;
   }
   return out;
 }
@@ -198,6 +203,8 @@ std::optional<Operation> decode_operation(std::string_view bytes) {
     op.to = in.value();
   } else if (kind == kRead) {
     op.kind = Operation::Kind::kRead;
+  } else if (kind == kDelete) {
+    op.kind = Operation::Kind::kDelete;
   } else {
     return std::nullopt;
   }

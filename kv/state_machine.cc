@@ -152,6 +152,9 @@ Result StateMachine::apply(const Operation& op) {
       it->second = op.to;
       return Result::success();
     }
+    case Operation::Kind::kDelete:
+      if (map_.erase(k) == 0) return Result::error(ErrorCode::kKeyDoesNotExist, "key does not exist");
+      return Result::success();
     case Operation::Kind::kRead:
       return read(op.key);
   }

@@ -30,7 +30,7 @@ enum class ErrorCode : int {
 
 /// A client operation. Keys and values are opaque JSON (Maelstrom sends integers).
 struct Operation {
-  enum class Kind { kRead, kWrite, kCas };
+  enum class Kind { kRead, kWrite, kCas, kDelete };  // delete: raft-kv serve's HTTP API only
   Kind kind = Kind::kRead;
   json key;
   json value;  // write: the new value
@@ -44,6 +44,7 @@ struct Operation {
   static Operation cas(json key, json from, json to) {
     return {Kind::kCas, std::move(key), {}, std::move(from), std::move(to)};
   }
+  static Operation del(json key) { return {Kind::kDelete, std::move(key), {}, {}, {}}; }
 };
 
 /// An operation's outcome: ok (with the value, for a read) or a Maelstrom error.

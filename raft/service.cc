@@ -180,7 +180,12 @@ void Service::handle_forward(const ForwardRequest& f) {
   (void)raft_.propose(encode_client_command(f.origin, f.seq, f.command));
 }
 
+void Service::end_batch() {
+  if (batch_depth_ > 0 && --batch_depth_ == 0) process_ready();
+}
+
 void Service::process_ready() {
+  if (batch_depth_ > 0) return;  // end_batch() handles everything at once
   while (raft_.has_ready()) {
     Ready rd = raft_.ready();
     for (Message& m : rd.messages) host_.send(m.to, std::move(m));

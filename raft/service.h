@@ -134,6 +134,12 @@ class Service {
   void read(ClientHandle client, std::string query);
   void handle_peer(NodeId from, const PeerMessage& message);
   void tick();
+  /// Between begin_batch() and end_batch() inputs only accumulate in the core; end_batch()
+  /// carries out one Ready for all of them. A host that takes many inputs at once (the TCP
+  /// runtime drains a queue) then sends one AppendEntries per follower and writes its log
+  /// once (group commit) instead of once per input. Nestable.
+  void begin_batch() { ++batch_depth_; }
+  void end_batch();
 
   // ---- observers -------------------------------------------------------------------
   [[nodiscard]] const Raft& raft() const { return raft_; }
@@ -192,6 +198,7 @@ class Service {
   /// applied to the storage (see ServiceConfig::snapshot_entries).
   std::optional<Snapshot> next_compaction_;
 
+  int batch_depth_ = 0;    // begin_batch() nesting; Ready handling waits while > 0
   std::uint64_t now_ = 0;  // ticks since start
   std::uint64_t next_seq_;
   std::map<std::uint64_t, Request> requests_;  // by seq, commands and reads

@@ -7,6 +7,8 @@ packages=(
   build-essential cmake ninja-build
   nlohmann-json3-dev libspdlog-dev librapidcheck-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # The TCP transport (asio) and the HTTP API of `raft-kv serve` (cpp-httplib, via pkg-config).
+  libasio-dev libcpp-httplib-dev pkg-config
   # The fuzzing build (tests/fuzz): clang and its runtime libraries, libFuzzer among them.
   clang libclang-rt-14-dev
 )

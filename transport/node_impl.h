@@ -1,5 +1,5 @@
-// Private to the transport library: Node's state, shared by node.cpp (API surface),
-// node_dispatch.cpp (input handling) and stdio_loop.cpp (the real event loop).
+// Private to the transport library: Node's state, shared by node.cc (API surface),
+// node_dispatch.cc (input handling) and stdio_loop.cc (the real event loop).
 #pragma once
 
 #include <deque>
@@ -22,7 +22,7 @@ struct Node::Impl {
     json body;
   };
 
-  // ---- input (node_dispatch.cpp)
+  // ---- input (node_dispatch.cc)
   void on_line(std::string_view line);
   void on_message(Message msg);
   void dispatch(const Message& msg);
@@ -32,7 +32,7 @@ struct Node::Impl {
   void run_guarded(const Message& msg, const Handler& handler);
   void answer_error(const Message& msg, int code, std::string_view text);
 
-  // ---- output (node.cpp)
+  // ---- output (node.cc)
   void send(std::string_view dest, json body);
   void emit(std::string_view src, std::string_view dest, const json& body);
   void on_rpc_timeout(std::int64_t msg_id);

@@ -14,6 +14,7 @@
 #include "raft/service.h"
 #include "options.h"
 #include "raft/wal.h"
+#include "serve.h"
 #include "transport/maelstrom.h"
 
 namespace {
@@ -151,6 +152,9 @@ class KvNode final : public raft::ServiceHost {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "serve") {  // a TCP/HTTP cluster node
+    return raftkv::run_serve(maelstrom::init_logging_from_args(argc - 1, argv + 1));
+  }
   const std::vector<std::string> args = maelstrom::init_logging_from_args(argc, argv);
   std::string error;
   const std::optional<raftkv::Options> opt = raftkv::parse_options(args, error);

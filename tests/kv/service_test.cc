@@ -476,3 +476,30 @@ TEST(Service, AStaleConflictingAppendBelowTheCommitIndexIsHarmless) {
 
 }  // namespace
 }  // namespace kv
+
+namespace kv {
+namespace {
+
+// begin_batch/end_batch (the TCP runtime's group commit): proposals taken in one batch
+// leave in one AppendEntries per follower, and each still gets its own applied answer.
+TEST(Service, ABatchOfProposalsLeavesInOneAppendPerFollowerAndEachIsAnswered) {
+  FakeNet net(3);
+  const NodeId l = net.elect();
+  ASSERT_FALSE(l.is_none());
+  const auto is_append = [](const PeerMessage& m) {
+    const auto* rm = std::get_if<raft::Message>(&m);
+    return rm && std::holds_alternative<raft::AppendRequest>(rm->body);
+  };
+  net.service(l).begin_batch();
+  for (ClientHandle c = 1; c <= 10; ++c) net.submit(l, c, Operation::write(static_cast<int>(c), 1));
+  EXPECT_EQ(net.count_queued(is_append), 0u) << "nothing leaves before end_batch";
+  net.service(l).end_batch();
+  EXPECT_EQ(net.count_queued(is_append), 2u) << "one AppendEntries per follower for the whole batch";
+  net.deliver_all();
+  net.tick(2);
+  ASSERT_EQ(net.answers(l).size(), 10u);
+  for (const auto& [c, r] : net.answers(l)) EXPECT_TRUE(r.ok) << c;
+}
+
+}  // namespace
+}  // namespace kv

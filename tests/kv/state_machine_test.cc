@@ -39,6 +39,18 @@ TEST(StateMachine, CasChecksFromAndMissingKey) {
   EXPECT_EQ(sm.read(1).value, 7);
 }
 
+TEST(StateMachine, DeleteRemovesAnExistingKeyOnlyAndRoundTripsAsACommand) {
+  StateMachine sm;
+  EXPECT_EQ(sm.apply(Operation::del(1)).code, ErrorCode::kKeyDoesNotExist);
+  ASSERT_TRUE(sm.apply(Operation::write(1, 5)).ok);
+  const auto decoded = decode_operation(encode_operation(Operation::del(1)));
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(decoded->kind, Operation::Kind::kDelete);
+  EXPECT_TRUE(sm.apply(*decoded).ok);
+  EXPECT_EQ(sm.read(1).code, ErrorCode::kKeyDoesNotExist);
+  EXPECT_EQ(sm.size(), 0u);
+}
+
 TEST(StateMachine, KeysAreOpaqueJson) {
   StateMachine sm;
   sm.apply(Operation::write(json{{"b", 1}, {"a", 2}}, "obj"));

@@ -16,6 +16,7 @@ const char* op_name(Kind k) {
     case Kind::kRead: return "read";
     case Kind::kWrite: return "write";
     case Kind::kCas: return "cas";
+    case Kind::kDelete: return "delete";  // raft-kv serve only; the workload never issues it
   }
   return "?";
 }

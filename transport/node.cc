@@ -1,5 +1,5 @@
 // Node's public surface: setup, identity, sending, rpc and timers. Input handling lives in
-// node_dispatch.cpp, the stdio event loop in stdio_loop.cpp.
+// node_dispatch.cc, the stdio event loop in stdio_loop.cc.
 #include <unistd.h>
 
 #include <algorithm>

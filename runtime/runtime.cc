@@ -1,0 +1,337 @@
+#include "runtime/runtime.h"
+
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "raft/file_system.h"
+#include "raft/wal.h"
+#include "transport/peer_codec.h"
+
+namespace raftkv {
+
+namespace {
+
+int ticks_of(std::chrono::milliseconds d, std::chrono::milliseconds tick) {
+  return std::max(1, static_cast<int>(d.count() / std::max<std::int64_t>(1, tick.count())));
+}
+
+}  // namespace
+
+class Runtime::Impl final : public raft::ServiceHost {
+ public:
+  Impl(RuntimeConfig config, raft::StateMachine& machine) : cfg_(std::move(config)), machine_(machine) {}
+
+  std::string start();
+  void submit(bool is_read, std::string bytes, Done done);
+  void stop();
+  RuntimeStatus status() const {
+    std::lock_guard lock(status_mu_);
+    return status_;
+  }
+  transport::TcpStats transport_stats() const { return transport_->stats(); }
+  std::uint16_t peer_port() const { return transport_->listen_port(); }
+  void isolate(bool on) { transport_->isolate(on); }
+
+  // ---- raft::ServiceHost (core thread) --------------------------------------------
+  void send(raft::NodeId to, raft::PeerMessage message) override;
+  void respond(raft::ClientHandle client, const Outcome& outcome) override;
+  void applied(const raft::Entry& entry, raft::Term) override {
+    if (cfg_.on_applied) cfg_.on_applied(entry);
+  }
+
+ private:
+  struct PeerIn {
+    raft::NodeId from;
+    raft::PeerMessage message;
+  };
+  struct ClientIn {
+    bool is_read = false;
+    std::string bytes;
+    Done done;
+  };
+  using Event = std::variant<PeerIn, ClientIn>;
+
+  std::string open_storage();
+  raft::ServiceConfig service_config() const;
+  bool on_frame(raft::NodeId from, std::string_view payload);  // I/O thread
+  void push(Event ev);
+  void run();  // the core thread
+  void handle(Event& ev);
+  void handle_client(ClientIn& in);
+  void publish_status();
+  void fail_pending();
+
+  RuntimeConfig cfg_;
+  raft::StateMachine& machine_;
+  std::unique_ptr<raft::LogStorage> storage_;
+  std::unique_ptr<raft::Service> service_;
+  std::unique_ptr<transport::TcpTransport> transport_;
+  std::thread core_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Event> inbox_;
+  bool stopping_ = false;
+  bool stopped_ = false;
+
+  mutable std::mutex status_mu_;
+  RuntimeStatus status_;
+
+  // Core thread only.
+  std::unordered_map<raft::ClientHandle, Done> pending_;
+  raft::ClientHandle next_handle_ = 1;
+  raft::NodeId last_leader_;
+  raft::Term last_term_;
+};
+
+// ---- start and stop ---------------------------------------------------------------------
+
+std::string Runtime::Impl::open_storage() {
+  if (cfg_.data_dir.empty()) {
+    storage_ = std::make_unique<raft::MemoryStorage>();
+    return {};
+  }
+  static raft::PosixFileSystem fs;
+  auto wal = raft::Wal::open(fs, raft::path_join(cfg_.data_dir, std::to_string(cfg_.id.value())));
+  if (!wal) return "cannot open the data directory: " + wal.error();
+  spdlog::info("node {}: state in {} (term {}, {} entries)", cfg_.id.value(), (*wal)->dir(),
+               (*wal)->hard_state().term.value(), (*wal)->last_index().value());
+  storage_ = std::move(*wal);
+  return {};
+}
+
+raft::ServiceConfig Runtime::Impl::service_config() const {
+  raft::ServiceConfig sc;
+  sc.raft.id = cfg_.id;
+  for (const auto& [id, ep] : cfg_.peers) sc.raft.voters.push_back(id);
+  sc.raft.election_tick = cfg_.election_ticks;
+  sc.raft.heartbeat_tick = std::min(cfg_.heartbeat_ticks, cfg_.election_ticks - 1);
+  sc.raft.max_entry_bytes = cfg_.max_command_bytes;
+  sc.raft.seed = std::random_device{}() | 1;
+  sc.incarnation = std::random_device{}();  // request numbers never collide with a past run's
+  sc.leader_wait_ticks = ticks_of(cfg_.leader_wait, cfg_.tick);
+  sc.request_timeout_ticks = ticks_of(cfg_.request_timeout, cfg_.tick);
+  sc.snapshot_entries = cfg_.snapshot_entries;
+  sc.write_retry_ticks = cfg_.election_ticks;  // by then a lost leader has been replaced
+  return sc;
+}
+
+std::string Runtime::Impl::start() {
+  if (!cfg_.peers.contains(cfg_.id)) return "node " + std::to_string(cfg_.id.value()) + " is not among the peers";
+  if (std::string error = open_storage(); !error.empty()) return error;
+  try {
+    service_ = std::make_unique<raft::Service>(service_config(), *storage_, machine_, *this);
+  } catch (const std::runtime_error& e) {
+    return e.what();  // a snapshot this build cannot read
+  }
+  transport_ = std::make_unique<transport::TcpTransport>(
+      cfg_.id, cfg_.peers, [this](raft::NodeId from, std::string_view p) { return on_frame(from, p); }, cfg_.tcp);
+  if (std::string error = transport_->start(); !error.empty()) return error;
+  publish_status();
+  core_ = std::thread([this] { run(); });
+  return {};
+}
+
+void Runtime::Impl::stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    stopped_ = stopping_ = true;
+  }
+  cv_.notify_all();
+  if (core_.joinable()) core_.join();
+  if (transport_) transport_->stop();
+}
+
+// ---- the core thread --------------------------------------------------------------------
+
+void Runtime::Impl::push(Event ev) {
+  {
+    std::lock_guard lock(mu_);
+    inbox_.push_back(std::move(ev));
+  }
+  cv_.notify_one();
+}
+
+// Everything that arrived since the last round is handled in one go, then the clock is
+// checked: ticks never wait behind a long queue for more than one round.
+void Runtime::Impl::run() {
+  using Clock = std::chrono::steady_clock;
+  auto next_tick = Clock::now() + cfg_.tick;
+  std::vector<Event> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait_until(lock, next_tick, [&] { return stopping_ || !inbox_.empty(); });
+      if (stopping_) break;
+      batch.swap(inbox_);
+    }
+    // One Ready for the whole batch: proposals leave in one AppendEntries per follower and
+    // reach the log in one write (group commit); acknowledgements are counted together.
+    service_->begin_batch();
+    for (Event& ev : batch) handle(ev);
+    service_->end_batch();
+    batch.clear();
+    const auto now = Clock::now();
+    if (now >= next_tick) {
+      service_->tick();
+      next_tick += cfg_.tick;
+      if (next_tick < now) next_tick = now + cfg_.tick;  // a stall: do not tick in a burst
+    }
+    publish_status();
+  }
+  fail_pending();
+}
+
+void Runtime::Impl::handle(Event& ev) {
+  if (auto* p = std::get_if<PeerIn>(&ev)) {
+    service_->handle_peer(p->from, p->message);
+  } else {
+    handle_client(std::get<ClientIn>(ev));
+  }
+}
+
+void Runtime::Impl::handle_client(ClientIn& in) {
+  const raft::ClientHandle h = next_handle_++;
+  pending_.emplace(h, std::move(in.done));
+  if (in.is_read) {
+    service_->read(h, std::move(in.bytes));
+  } else {
+    service_->propose(h, std::move(in.bytes));
+  }
+}
+
+void Runtime::Impl::publish_status() {
+  const raft::Raft& r = service_->raft();
+  {
+    std::lock_guard lock(status_mu_);
+    status_.id = r.id();
+    status_.role = r.role();
+    status_.term = r.term();
+    status_.leader = r.leader();
+    status_.commit = r.log().committed();
+    status_.applied = r.log().applied();
+    status_.pending_requests = service_->pending_requests();
+  }
+  if (r.leader() != last_leader_ || r.term() != last_term_) {
+    last_leader_ = r.leader();
+    last_term_ = r.term();
+    if (cfg_.on_leader_change) cfg_.on_leader_change(last_leader_, last_term_);
+  }
+}
+
+// The node stops: nobody will answer these. A write may still commit elsewhere.
+void Runtime::Impl::fail_pending() {
+  for (auto& [h, done] : pending_) done(Outcome{Outcome::Status::kUnknown, {}, "the node stopped"});
+  pending_.clear();
+  std::vector<Event> left;
+  {
+    std::lock_guard lock(mu_);
+    left.swap(inbox_);
+  }
+  for (Event& ev : left) {
+    if (auto* c = std::get_if<ClientIn>(&ev)) {
+      c->done(Outcome{Outcome::Status::kUnavailable, {}, "the node stopped"});
+    }
+  }
+}
+
+// ---- peers and clients ------------------------------------------------------------------
+
+bool Runtime::Impl::on_frame(raft::NodeId from, std::string_view payload) {
+  auto decoded = transport::decode_peer_message(payload);
+  if (!decoded) {
+    spdlog::warn("node {}: undecodable message from node {}: {}", cfg_.id.value(), from.value(), decoded.error());
+    return false;
+  }
+  if (auto* m = std::get_if<raft::Message>(&*decoded)) {
+    if (m->from != from) return false;  // a peer speaks for itself only
+    push(PeerIn{from, std::move(*m)});
+  } else if (auto* f = std::get_if<transport::WireForward>(&*decoded)) {
+    push(PeerIn{from, raft::ForwardRequest{f->origin, f->seq, std::move(f->command)}});
+  } else {
+    const auto& j = std::get<transport::WireRejected>(*decoded);
+    push(PeerIn{from, raft::ForwardRejected{j.seq, j.leader}});
+  }
+  return true;
+}
+
+void Runtime::Impl::send(raft::NodeId to, raft::PeerMessage message) {
+  std::string payload;
+  if (auto* m = std::get_if<raft::Message>(&message)) {
+    transport::encode_peer_message(std::move(*m), payload);
+  } else if (auto* f = std::get_if<raft::ForwardRequest>(&message)) {
+    transport::encode_peer_message(transport::WireForward{f->origin, f->seq, std::move(f->command)}, payload);
+  } else {
+    const auto& j = std::get<raft::ForwardRejected>(message);
+    transport::encode_peer_message(transport::WireRejected{j.seq, j.leader}, payload);
+  }
+  transport_->send(to, std::move(payload));
+}
+
+void Runtime::Impl::respond(raft::ClientHandle client, const Outcome& outcome) {
+  auto it = pending_.find(client);
+  if (it == pending_.end()) return;
+  Done done = std::move(it->second);
+  pending_.erase(it);
+  done(outcome);
+}
+
+void Runtime::Impl::submit(bool is_read, std::string bytes, Done done) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) {
+      done(Outcome{Outcome::Status::kUnavailable, {}, "the node is stopping"});
+      return;
+    }
+    inbox_.emplace_back(ClientIn{is_read, std::move(bytes), std::move(done)});
+  }
+  cv_.notify_one();
+}
+
+// ---- Runtime ----------------------------------------------------------------------------
+
+raft::Expected<std::unique_ptr<Runtime>, std::string> Runtime::start(RuntimeConfig config,
+                                                                     raft::StateMachine& machine) {
+  auto impl = std::make_unique<Impl>(std::move(config), machine);
+  if (std::string error = impl->start(); !error.empty()) {
+    impl->stop();
+    return raft::Unexpected{error};
+  }
+  return std::unique_ptr<Runtime>(new Runtime(std::move(impl)));
+}
+
+Runtime::Runtime(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Runtime::~Runtime() { stop(); }
+
+void Runtime::propose(std::string command, Done done) { impl_->submit(false, std::move(command), std::move(done)); }
+void Runtime::read(std::string query, Done done) { impl_->submit(true, std::move(query), std::move(done)); }
+
+std::future<Outcome> Runtime::propose(std::string command) {
+  auto promise = std::make_shared<std::promise<Outcome>>();
+  auto future = promise->get_future();
+  propose(std::move(command), [promise](const Outcome& o) { promise->set_value(o); });
+  return future;
+}
+
+std::future<Outcome> Runtime::read(std::string query) {
+  auto promise = std::make_shared<std::promise<Outcome>>();
+  auto future = promise->get_future();
+  read(std::move(query), [promise](const Outcome& o) { promise->set_value(o); });
+  return future;
+}
+
+RuntimeStatus Runtime::status() const { return impl_->status(); }
+transport::TcpStats Runtime::transport_stats() const { return impl_->transport_stats(); }
+std::uint16_t Runtime::peer_port() const { return impl_->peer_port(); }
+void Runtime::isolate(bool isolated) { impl_->isolate(isolated); }
+void Runtime::stop() { impl_->stop(); }
+
+}  // namespace raftkv
