@@ -16,7 +16,7 @@
 #include <string>
 
 #include "counter.h"
-#include "runtime/runtime.h"
+#include "transport/runtime.h"
 
 namespace {
 

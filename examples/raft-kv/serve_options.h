@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/runtime.h"
+#include "transport/runtime.h"
 
 namespace raftkv {
 

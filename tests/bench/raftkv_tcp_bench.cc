@@ -25,7 +25,7 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/runtime.h"
+#include "transport/runtime.h"
 #include "tests/transport/free_port.h"
 
 namespace {

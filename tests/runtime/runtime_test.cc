@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "examples/counter/counter.h"
-#include "runtime/runtime.h"
+#include "transport/runtime.h"
 #include "tests/transport/free_port.h"
 
 namespace {

@@ -1,4 +1,4 @@
-#include "runtime/runtime.h"
+#include "transport/runtime.h"
 
 #include <spdlog/spdlog.h>
 
