@@ -62,6 +62,10 @@ class RaftLog {
                                                 std::size_t max_bytes) const;
   /// Entry i (which must exist).
   [[nodiscard]] Entry entry_at(Index i) const;
+  /// The type of entry i (first_index() <= i <= last_index()), without copying it.
+  [[nodiscard]] EntryType type_at(Index i) const {
+    return i >= unstable_.offset() ? unstable_.at(i).type : storage_.type(i);
+  }
 
   /// The largest index <= i whose term is <= t (or first_index-1). Used both by a
   /// follower building a rejection hint and by the leader reading one.

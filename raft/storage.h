@@ -30,6 +30,9 @@ class Storage {
                                                    std::size_t max_bytes) const = 0;
   /// Term of entry i, for first_index()-1 <= i <= last_index(); nullopt outside.
   [[nodiscard]] virtual std::optional<Term> term(Index i) const = 0;
+  /// Type of entry i, for first_index() <= i <= last_index(), without copying the entry
+  /// (the invariant checker looks for configuration entries after every simulated event).
+  [[nodiscard]] virtual EntryType type(Index i) const { return entries(i, i.next(), 0).front().type; }
   [[nodiscard]] virtual Index first_index() const = 0;
   [[nodiscard]] virtual Index last_index() const = 0;
   /// The newest snapshot (empty, index 0, if none). A leader sends it to a follower that
@@ -67,6 +70,7 @@ class MemoryStorage final : public LogStorage {
   [[nodiscard]] std::vector<Entry> entries(Index lo, Index hi,
                                            std::size_t max_bytes) const override;
   [[nodiscard]] std::optional<Term> term(Index i) const override;
+  [[nodiscard]] EntryType type(Index i) const override { return entries_[i - first_index()].type; }
   [[nodiscard]] Index first_index() const override { return snapshot_.meta.index.next(); }
   [[nodiscard]] Index last_index() const override {
     return snapshot_.meta.index + entries_.size();

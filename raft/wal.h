@@ -107,6 +107,7 @@ class Wal final : public LogStorage {
     return log_.entries(lo, hi, max_bytes);
   }
   [[nodiscard]] std::optional<Term> term(Index i) const override { return log_.term(i); }
+  [[nodiscard]] EntryType type(Index i) const override { return log_.type(i); }
   [[nodiscard]] Index first_index() const override { return log_.first_index(); }
   [[nodiscard]] Index last_index() const override { return log_.last_index(); }
   [[nodiscard]] Snapshot snapshot() const override { return log_.snapshot(); }

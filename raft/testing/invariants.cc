@@ -48,7 +48,9 @@ void InvariantChecker::check_configuration(const Raft& node) {
   const RaftLog& log = node.log();
   const Index at = node.configuration_index();
   const auto who = [&] { return "Configuration: node " + std::to_string(node.id().value()); };
-  if (at >= log.first_index() && at <= log.last_index()) {
+  const Index first = log.first_index();
+  const Index last = log.last_index();
+  if (at >= first && at <= last) {
     const Entry e = log.entry_at(at);
     auto decoded = decode_conf_state(e.data.view());
     if (e.type != EntryType::kConfig || !decoded || *decoded != node.configuration()) {
@@ -57,12 +59,11 @@ void InvariantChecker::check_configuration(const Raft& node) {
       return;
     }
   }
-  const Index from = std::max({at.next(), log.committed().next(), log.first_index()});
-  if (from > log.last_index()) return;
-  for (const Entry& e : log.entries_from(from, SIZE_MAX, SIZE_MAX)) {  // one read, not one per entry
-    if (e.type == EntryType::kConfig) {
+  const Index from = std::max({at.next(), log.committed().next(), first});
+  for (Index i = from; i <= last; i = i.next()) {
+    if (log.type_at(i) == EntryType::kConfig) {  // no copy of the entry
       violation(who() + " uses the configuration of entry " + std::to_string(at.value()) +
-                " although its log holds a later one at " + std::to_string(e.index.value()) +
+                " although its log holds a later one at " + std::to_string(i.value()) +
                 " (a configuration takes effect when appended)");
       return;
     }

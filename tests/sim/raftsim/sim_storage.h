@@ -43,6 +43,7 @@ class SimStorage final : public raft::LogStorage {
     return wal_->entries(lo, hi, max_bytes);
   }
   [[nodiscard]] std::optional<raft::Term> term(raft::Index i) const override { return wal_->term(i); }
+  [[nodiscard]] raft::EntryType type(raft::Index i) const override { return wal_->type(i); }
   [[nodiscard]] raft::Index first_index() const override { return wal_->first_index(); }
   [[nodiscard]] raft::Index last_index() const override { return wal_->last_index(); }
   [[nodiscard]] raft::Snapshot snapshot() const override { return wal_->snapshot(); }
