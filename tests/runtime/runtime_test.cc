@@ -9,6 +9,7 @@
 
 #include "examples/counter/counter.h"
 #include "transport/runtime.h"
+#include "tests/transport/eventually.h"
 #include "tests/transport/free_port.h"
 
 namespace {
@@ -16,15 +17,7 @@ namespace {
 using namespace std::chrono_literals;
 using raft::NodeId;
 
-template <class Pred>
-bool eventually(Pred pred, std::chrono::seconds limit = 60s) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return pred();
-}
+using raftkv::test::eventually;
 
 struct Node {
   counter::Counter machine;

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/transport/eventually.h"
+
 #include <chrono>
 #include <cstdio>
 #include <fcntl.h>
@@ -32,14 +34,10 @@ struct Reply {
   json body;
 };
 
+/// Each poll here is an HTTP request: every 20 ms, not every 5.
 template <class Pred>
 bool eventually(Pred pred, std::chrono::seconds limit = 60s) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return pred();
+  return raftkv::test::eventually(pred, limit, 20ms);
 }
 
 class ServeCluster {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "free_port.h"
+#include "eventually.h"
 #include "transport/tcp_transport.h"
 
 namespace {
@@ -18,15 +19,7 @@ namespace {
 using transport::TcpTransport;
 using namespace std::chrono_literals;
 
-template <class Pred>
-bool eventually(Pred pred, std::chrono::seconds limit = 60s) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return pred();
-}
+using raftkv::test::eventually;
 
 std::map<raft::NodeId, transport::Endpoint> loopback(std::initializer_list<std::pair<int, std::uint16_t>> ports) {
   std::map<raft::NodeId, transport::Endpoint> peers;
