@@ -1,5 +1,7 @@
 #include "kv/command.h"
 
+#include "raft/varint.h"
+
 #include <limits>
 
 namespace kv {
@@ -36,33 +38,27 @@ constexpr char kPrecondition = 'p';
 constexpr char kError = 'e';
 enum Tag : unsigned char { kNull = 0, kNonNegative = 1, kNegative = 2, kJsonText = 3 };
 
-void put_varint(std::string& out, std::uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
+namespace varint = raft::varint;  // LEB128, shared with the service's formats
 
 void put_value(std::string& out, const json& v) {
   if (v.is_null()) {
     out.push_back(static_cast<char>(kNull));
   } else if (v.is_number_unsigned()) {
     out.push_back(static_cast<char>(kNonNegative));
-    put_varint(out, v.get<std::uint64_t>());
+    varint::put(out, v.get<std::uint64_t>());
   } else if (v.is_number_integer()) {
     const std::int64_t i = v.get<std::int64_t>();
     if (i >= 0) {
       out.push_back(static_cast<char>(kNonNegative));
-      put_varint(out, static_cast<std::uint64_t>(i));
+      varint::put(out, static_cast<std::uint64_t>(i));
     } else {
       out.push_back(static_cast<char>(kNegative));
-      put_varint(out, static_cast<std::uint64_t>(-(i + 1)));
+      varint::put(out, static_cast<std::uint64_t>(-(i + 1)));
     }
   } else {
     const std::string text = v.dump();
     out.push_back(static_cast<char>(kJsonText));
-    put_varint(out, text.size());
+    varint::put(out, text.size());
     out += text;
   }
 }
@@ -225,8 +221,8 @@ std::string encode_result(const Result& r) {
     put_value(out, r.value);
   } else {
     out.push_back(kError);
-    put_varint(out, static_cast<std::uint64_t>(r.code));
-    put_varint(out, r.text.size());
+    varint::put(out, static_cast<std::uint64_t>(r.code));
+    varint::put(out, r.text.size());
     out += r.text;
   }
   return out;

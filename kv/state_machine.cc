@@ -1,6 +1,7 @@
 #include "kv/state_machine.h"
 
 #include "kv/command.h"
+#include "raft/varint.h"
 
 #include <algorithm>
 #include <charconv>
@@ -27,27 +28,16 @@ std::string text_of(const json& v) {
 constexpr std::string_view kSnapshotMagic = "RKVSM";
 constexpr std::uint8_t kSnapshotVersion = 2;
 
-void put_u32(std::string& out, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-void put_u64(std::string& out, std::uint64_t v) {
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
+using raft::varint::get_le;  // little-endian integers, shared with the service's formats
+using raft::varint::put_u32le;
+using raft::varint::put_u64le;
 void put_text(std::string& out, std::string_view s) {
-  put_u32(out, static_cast<std::uint32_t>(s.size()));
+  put_u32le(out, static_cast<std::uint32_t>(s.size()));
   out.append(s);
-}
-template <class T>
-bool get_int(std::string_view& in, T& v) {
-  if (in.size() < sizeof(T)) return false;
-  v = 0;
-  for (std::size_t i = sizeof(T); i-- > 0;) v = (v << 8) | static_cast<unsigned char>(in[i]);
-  in.remove_prefix(sizeof(T));
-  return true;
 }
 bool get_text(std::string_view& in, std::string_view& s) {
   std::uint32_t n = 0;
-  if (!get_int(in, n) || in.size() < n) return false;
+  if (!get_le(in, n) || in.size() < n) return false;
   s = in.substr(0, n);
   in.remove_prefix(n);
   return true;
@@ -95,7 +85,7 @@ std::string StateMachine::snapshot() const {
   std::sort(items.begin(), items.end(), [](auto* a, auto* b) { return a->first < b->first; });
   std::string out(kSnapshotMagic);
   out.push_back(static_cast<char>(kSnapshotVersion));
-  put_u64(out, items.size());
+  put_u64le(out, items.size());
   for (const auto* kv : items) {
     put_text(out, kv->first);
     put_text(out, kv->second.dump());
@@ -116,7 +106,7 @@ std::string StateMachine::restore(std::string_view in) {
   }
   std::unordered_map<std::string, json> map;
   std::uint64_t count = 0;
-  if (!get_int(in, count) || count > in.size() / 8) return "kv snapshot: bad key count";
+  if (!get_le(in, count) || count > in.size() / 8) return "kv snapshot: bad key count";
   for (std::uint64_t i = 0; i < count; ++i) {
     std::string_view key, value;
     if (!get_text(in, key) || !get_text(in, value)) return "kv snapshot: truncated key or value";
