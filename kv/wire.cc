@@ -97,15 +97,19 @@ json encode_raft(const Message& m) {
             return {{"type", "raft_vote_ok"}, {"pre_vote", v.pre_vote}, {"granted", v.granted}};
           },
           [](const raft::AppendRequest& a) -> json {
-            return {{"type", "raft_append"}, {"prev_log_index", a.prev_log_index.value()},
-                    {"prev_log_term", a.prev_log_term.value()},
-                    {"entries", encode_entries(a.entries)},
-                    {"leader_commit", a.leader_commit.value()}};
+            json j = {{"type", "raft_append"}, {"prev_log_index", a.prev_log_index.value()},
+                      {"prev_log_term", a.prev_log_term.value()},
+                      {"entries", encode_entries(a.entries)},
+                      {"leader_commit", a.leader_commit.value()}};
+            if (a.read_seq != 0) j["read_seq"] = a.read_seq;  // absent means 0
+            return j;
           },
           [](const raft::AppendResponse& a) -> json {
-            return {{"type", "raft_append_ok"}, {"success", a.success},
-                    {"index", a.index.value()}, {"hint_index", a.hint_index.value()},
-                    {"hint_term", a.hint_term.value()}};
+            json j = {{"type", "raft_append_ok"}, {"success", a.success},
+                      {"index", a.index.value()}, {"hint_index", a.hint_index.value()},
+                      {"hint_term", a.hint_term.value()}};
+            if (a.read_seq != 0) j["read_seq"] = a.read_seq;
+            return j;
           },
           [](const raft::HeartbeatRequest& h) -> json {
             return {{"type", "raft_heartbeat"}, {"commit", h.commit.value()},
@@ -279,11 +283,14 @@ std::optional<raft::MessageBody> decode_raft_body(const std::string& type, Field
       }
       a.entries = std::move(*entries);
     }
+    if (f.has("read_seq")) a.read_seq = f.u64("read_seq");
     return a;
   }
   if (type == "raft_append_ok") {
-    return raft::AppendResponse{f.boolean("success"), Index{f.u64("index")},
-                                Index{f.u64("hint_index")}, Term{f.u64("hint_term")}};
+    raft::AppendResponse a{f.boolean("success"), Index{f.u64("index")},
+                           Index{f.u64("hint_index")}, Term{f.u64("hint_term")}};
+    if (f.has("read_seq")) a.read_seq = f.u64("read_seq");
+    return a;
   }
   if (type == "raft_heartbeat") return raft::HeartbeatRequest{Index{f.u64("commit")}, f.u64("read_seq")};
   if (type == "raft_heartbeat_ok") return raft::HeartbeatResponse{f.u64("read_seq")};

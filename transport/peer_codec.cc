@@ -71,6 +71,7 @@ struct BodyWriter {
     put_varint(out, b.prev_log_index.value());
     put_varint(out, b.prev_log_term.value());
     put_varint(out, b.leader_commit.value());
+    put_varint(out, b.read_seq);
     put_varint(out, b.entries.size());
     for (const raft::Entry& e : b.entries) put_entry(out, e);
   }
@@ -79,6 +80,7 @@ struct BodyWriter {
     put_varint(out, b.index.value());
     put_varint(out, b.hint_index.value());
     put_varint(out, b.hint_term.value());
+    put_varint(out, b.read_seq);
   }
   void operator()(const raft::HeartbeatRequest& b) const {
     put_varint(out, b.commit.value());
@@ -220,6 +222,7 @@ raft::MessageBody read_body(Reader& r, std::uint8_t type) {
       b.prev_log_index = raft::Index{r.varint("prev_log_index")};
       b.prev_log_term = raft::Term{r.varint("prev_log_term")};
       b.leader_commit = raft::Index{r.varint("leader_commit")};
+      b.read_seq = r.varint("read_seq");
       const std::uint64_t n = r.count("entries", 4);
       b.entries.reserve(n);
       for (std::uint64_t i = 0; i < n; ++i) b.entries.push_back(read_entry(r));
@@ -231,6 +234,7 @@ raft::MessageBody read_body(Reader& r, std::uint8_t type) {
       b.index = raft::Index{r.varint("index")};
       b.hint_index = raft::Index{r.varint("hint_index")};
       b.hint_term = raft::Term{r.varint("hint_term")};
+      b.read_seq = r.varint("read_seq");
       return b;
     }
     case kHeartbeatRequest: {
