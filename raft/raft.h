@@ -196,6 +196,8 @@ class Raft {
     std::uint64_t lease_min_round = 1;
     /// Counts answers from followers (Progress::heard orders them by recency).
     std::uint64_t answers = 0;
+    /// The round opened by the last heartbeat tick: reads from before it are overdue.
+    std::uint64_t heartbeat_round = 0;
   };
   /// A follower's half-received snapshot: chunks append in order, from one leader term.
   struct SnapshotReceiver {
