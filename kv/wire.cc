@@ -28,7 +28,7 @@ const std::vector<std::string> kPeerTypes = {
     "raft_vote",      "raft_vote_ok",      "raft_append",     "raft_append_ok",
     "raft_heartbeat", "raft_heartbeat_ok", "raft_read_index", "raft_read_index_ok",
     "raft_snapshot",  "raft_snapshot_ok",  "raft_timeout_now", "kv_forward",
-    "kv_forward_rejected", "kv_forward_answer"};
+    "kv_forward_rejected", "kv_forward_answer", "kv_bundle"};
 
 // Entry payloads are opaque bytes (kv's commands are binary), but a JSON string holds
 // Unicode text. Each byte travels as the code point of the same value (U+0000-U+00FF,
@@ -341,6 +341,11 @@ const std::vector<std::string>& peer_types() { return kPeerTypes; }
 json encode_peer(const PeerMessage& m) {
   return std::visit(
       Overloaded{[](const Message& r) { return encode_raft(r); },
+                 [](const raft::PeerBundle& b) -> json {
+                   json messages = json::array();
+                   for (const PeerMessage& inner : b.messages) messages.push_back(encode_peer(inner));
+                   return {{"type", "kv_bundle"}, {"messages", messages}};
+                 },
                  [](const raft::ForwardRequest& f) -> json {
                    json commands = json::array();
                    for (const auto& c : f.commands) commands.push_back({c.seq, bytes_to_text(c.command)});
@@ -407,6 +412,22 @@ std::variant<PeerMessage, DecodeError> decode_peer(const json& body, raft::NodeI
       r.seqs.push_back(s.get<std::uint64_t>());
     }
     return PeerMessage{std::move(r)};
+  }
+  if (type == "kv_bundle") {
+    // Several messages for us in one line, each a body of its own (never a bundle).
+    if (!body.contains("messages") || !body["messages"].is_array()) {
+      return DecodeError{"'messages' must be an array of message bodies"};
+    }
+    raft::PeerBundle bundle;
+    for (const json& inner : body["messages"]) {
+      if (inner.is_object() && inner.contains("type") && inner["type"] == "kv_bundle") {
+        return DecodeError{"a bundle may not contain a bundle"};
+      }
+      auto decoded = decode_peer(inner, from, to);
+      if (auto* err = std::get_if<DecodeError>(&decoded)) return DecodeError{"in a bundle: " + err->what};
+      bundle.messages.push_back(std::move(std::get<PeerMessage>(decoded)));
+    }
+    return PeerMessage{std::move(bundle)};
   }
   if (type == "kv_forward_answer") {
     raft::ForwardAnswer a;

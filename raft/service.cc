@@ -59,6 +59,7 @@ void Service::accept(ClientHandle client, bool is_read, std::string payload) {
   r.deadline = now_ + static_cast<std::uint64_t>(config_.request_timeout_ticks);
   r.retry_at = r.deadline;  // held: routed by flush_held, not by a retry
   requests_.emplace(seq, std::move(r));
+  if (held_.empty()) held_since_ = now_;
   held_.push_back(seq);
   if (batch_depth_ == 0 && config_.max_batch_delay_ticks == 0) flush_held();
   process_ready();
@@ -82,6 +83,12 @@ void Service::flush_held() {
 }
 
 void Service::handle_peer(NodeId from, const PeerMessage& message) {
+  // Batching: a follower's held requests go out with its answer to the leader's message
+  // (one bundle), rather than alone when their time is up.
+  if (config_.max_batch_delay_ticks > 0 && !held_.empty() && from == raft_.leader() &&
+      !raft_.is_leader() && std::holds_alternative<Message>(message)) {
+    flush_held();
+  }
   if (const auto* m = std::get_if<Message>(&message)) {
     raft_.step(*m);
   } else if (const auto* f = std::get_if<ForwardRequest>(&message)) {
@@ -90,6 +97,12 @@ void Service::handle_peer(NodeId from, const PeerMessage& message) {
     handle_rejection(from, *rej);
   } else if (const auto* a = std::get_if<ForwardAnswer>(&message)) {
     handle_answer(*a);
+  } else if (const auto* b = std::get_if<PeerBundle>(&message)) {
+    begin_batch();
+    for (const PeerMessage& inner : b->messages) {
+      if (!std::holds_alternative<PeerBundle>(inner)) handle_peer(from, inner);
+    }
+    end_batch();
   }
   process_ready();
   route_waiting();
@@ -98,14 +111,21 @@ void Service::handle_peer(NodeId from, const PeerMessage& message) {
 void Service::tick() {
   ++now_;
   raft_.tick();
-  // Batches close every max_batch_delay_ticks ticks: nothing waits longer than that, on
-  // this node (held requests) or, when it leads, in the core (entries and read rounds).
+  // A leader closes its batch every max_batch_delay_ticks ticks: its entries and read
+  // rounds, the requests it holds, the answers waiting for an append. A follower's held
+  // requests leave with its next answer to the leader (handle_peer) or once the oldest
+  // has waited that long. Nothing waits longer than the bound on any one node.
   const auto delay = static_cast<std::uint64_t>(config_.max_batch_delay_ticks);
-  if (delay > 0 && batch_depth_ == 0 && now_ % delay == 0) {
-    flush_held();
-    raft_.hold_broadcasts(false);
-    process_ready();
-    raft_.hold_broadcasts(true);
+  if (delay > 0 && batch_depth_ == 0) {
+    if (raft_.is_leader() ? now_ % delay == 0 : !held_.empty() && now_ >= held_since_ + delay) {
+      flush_held();
+      raft_.hold_broadcasts(false);
+      process_ready();
+      raft_.hold_broadcasts(true);
+      flush_outbox(/*end_of_batch=*/true);
+    } else if (!raft_.is_leader()) {
+      flush_outbox(/*end_of_batch=*/true);  // nothing of a follower's waits past a tick
+    }
   }
   process_ready();
   route_waiting();
@@ -222,7 +242,7 @@ void Service::handle_forward(const ForwardRequest& f) {
   if (!raft_.is_leader()) {
     std::vector<std::uint64_t> seqs;
     for (const ForwardedCommand& c : f.commands) seqs.push_back(c.seq);
-    host_.send(f.origin, ForwardRejected{std::move(seqs), raft_.leader()});
+    post(f.origin, ForwardRejected{std::move(seqs), raft_.leader()});
     return;
   }
   // We send the origin each result when we apply the entry (send_answers).
@@ -233,14 +253,14 @@ void Service::handle_forward(const ForwardRequest& f) {
 
 void Service::send_forwards() {
   for (auto& [to, commands] : outgoing_forwards_) {
-    host_.send(to, ForwardRequest{raft_.id(), std::move(commands)});
+    post(to, ForwardRequest{raft_.id(), std::move(commands)});
   }
   outgoing_forwards_.clear();
 }
 
 void Service::send_answers() {
   for (auto& [origin, results] : outgoing_answers_) {
-    host_.send(origin, ForwardAnswer{std::move(results)});
+    post(origin, ForwardAnswer{std::move(results)});
   }
   outgoing_answers_.clear();
 }
@@ -265,13 +285,20 @@ void Service::process_ready() {
   send_forwards();
   while (raft_.has_ready()) {
     Ready rd = raft_.ready();
-    if (rd.soft_state && !rd.soft_state->leader.is_none()) reask_reads();
-    for (Message& m : rd.messages) host_.send(m.to, std::move(m));
+    // A leader known in a new term (possibly the same node, re-elected): see reask_reads.
+    if (!raft_.leader().is_none() && raft_.term() != reasked_term_) {
+      reasked_term_ = raft_.term();
+      reask_reads();
+    }
+    // These may leave before the Ready is persisted (raft.h): the leader's appends overlap
+    // its own disk write.
+    for (Message& m : rd.messages) post(m.to, std::move(m));
+    flush_outbox(/*end_of_batch=*/false);
     // A snapshot from the leader: durable first, then the state machine starts from it,
     // before any committed entry of this Ready (they follow it).
     if (rd.snapshot) restore(*rd.snapshot);
     storage_.persist(rd.hard_state, rd.entries);
-    for (Message& m : rd.messages_after_persist) host_.send(m.to, std::move(m));
+    for (Message& m : rd.messages_after_persist) post(m.to, std::move(m));
     for (const Entry& e : rd.committed_entries) apply(e);
     for (const ReadState& rs : rd.read_states) serve_read(rs.context);
     // The leader we asked lost leadership: ask again (reads are always safe to retry).
@@ -280,6 +307,37 @@ void Service::process_ready() {
     maybe_compact();
   }
   send_answers();
+  flush_outbox(/*end_of_batch=*/false);
+}
+
+void Service::post(NodeId to, PeerMessage message) {
+  outbox_[to].push_back(std::move(message));
+}
+
+namespace {
+// Requests that may wait for company (see service.h, bundling).
+bool can_wait(const PeerMessage& m) {
+  if (std::holds_alternative<ForwardRequest>(m)) return true;
+  const auto* r = std::get_if<Message>(&m);
+  return r != nullptr && std::holds_alternative<ReadIndexRequest>(r->body);
+}
+}  // namespace
+
+void Service::flush_outbox(bool end_of_batch) {
+  const bool hold = config_.max_batch_delay_ticks > 0 && !end_of_batch;
+  for (auto it = outbox_.begin(); it != outbox_.end();) {
+    std::vector<PeerMessage>& queued = it->second;
+    if (hold && std::all_of(queued.begin(), queued.end(), can_wait)) {
+      ++it;
+      continue;
+    }
+    if (queued.size() == 1) {
+      host_.send(it->first, std::move(queued.front()));
+    } else if (!queued.empty()) {
+      host_.send(it->first, PeerBundle{std::move(queued)});
+    }
+    it = outbox_.erase(it);
+  }
 }
 
 void Service::restore(const Snapshot& snap) {

@@ -13,6 +13,11 @@
 //    many ticks and then routed together: one AppendEntries per follower for the leader's
 //    proposals, one forward per leader for a follower's commands, one read index for all
 //    reads. Between begin_batch() and end_batch() requests are held the same way.
+//  - bundling: what one step sends to one peer leaves as one PeerBundle. With batching, a
+//    follower's requests (forwards, read-index requests) also wait, up to the same bound,
+//    for its acknowledgement of the leader's next append to ride with. (Answers do not
+//    wait: holding them for the leader's next batch cost more latency than it saved
+//    messages -- docs/performance.md, message economy.)
 //  - read: ReadIndex (thesis §6.4) on the node the client asked; a follower gets the read
 //    index from the leader and answers from its own state machine once applied that far.
 //    No log write.
@@ -72,7 +77,16 @@ struct ForwardAnswer {
   std::vector<Result> results;
 };
 
-using PeerMessage = std::variant<Message, ForwardRequest, ForwardRejected, ForwardAnswer>;
+struct PeerBundle;
+
+using PeerMessage = std::variant<Message, ForwardRequest, ForwardRejected, ForwardAnswer, PeerBundle>;
+
+/// Several messages for one peer, sent as one: everything a step of the service produced
+/// for that peer (see ServiceConfig::max_batch_delay_ticks for what waits for company).
+/// Never nested.
+struct PeerBundle {
+  std::vector<PeerMessage> messages;
+};
 
 /// How a client request ended.
 struct Outcome {
@@ -204,6 +218,11 @@ class Service {
   void route_reads(const std::vector<std::uint64_t>& seqs);
   void send_forwards();
   void send_answers();
+  /// Every message leaves through here: queued per peer, sent by flush_outbox().
+  void post(NodeId to, PeerMessage message);
+  /// Sends what the outbox holds, one bundle per peer; with batching, a follower's requests
+  /// wait for a Raft message to the leader or for the end of the batch.
+  void flush_outbox(bool end_of_batch);
   void handle_answer(const ForwardAnswer& a);
   void wait_for_leader(std::uint64_t seq, Request& r);
   void route_waiting();
@@ -240,6 +259,7 @@ class Service {
   std::map<std::uint64_t, Request> requests_;  // by seq, commands and reads
   std::deque<std::uint64_t> waiting_;          // seqs waiting for a leader
   std::vector<std::uint64_t> held_;            // seqs held for the next batch
+  std::uint64_t held_since_ = 0;               // tick at which the oldest was held
   /// Reads that share one read index, by the context they asked with.
   std::map<std::uint64_t, std::vector<std::uint64_t>> read_groups_;
   std::uint64_t next_read_group_ = 1;
@@ -247,6 +267,8 @@ class Service {
   std::map<NodeId, std::vector<ForwardedCommand>> outgoing_forwards_;
   /// Leader: results for other origins, one message per origin per Ready.
   std::map<NodeId, std::vector<ForwardAnswer::Result>> outgoing_answers_;
+  std::map<NodeId, std::vector<PeerMessage>> outbox_;
+  Term reasked_term_;  // the term whose leader got our pending reads (reask_reads)
   /// Our own proposals by log index, with the term they were proposed in: a different
   /// entry committed at that index means the proposal was lost (overwritten after a
   /// leader change, §5.3), and the command is handed over again at once.

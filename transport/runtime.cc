@@ -271,6 +271,11 @@ bool Runtime::Impl::on_frame(raft::NodeId from, std::string_view payload) {
 }
 
 void Runtime::Impl::send(raft::NodeId to, raft::PeerMessage message) {
+  if (auto* b = std::get_if<raft::PeerBundle>(&message)) {
+    // TCP frames are cheap and the stream coalesces them: each message its own frame.
+    for (raft::PeerMessage& inner : b->messages) send(to, std::move(inner));
+    return;
+  }
   std::string payload;
   if (auto* m = std::get_if<raft::Message>(&message)) {
     transport::encode_peer_message(std::move(*m), payload);
@@ -280,9 +285,9 @@ void Runtime::Impl::send(raft::NodeId to, raft::PeerMessage message) {
     transport::encode_peer_message(w, payload);
   } else if (auto* j = std::get_if<raft::ForwardRejected>(&message)) {
     transport::encode_peer_message(transport::WireRejected{std::move(j->seqs), j->leader}, payload);
-  } else {
+  } else if (auto* a = std::get_if<raft::ForwardAnswer>(&message)) {
     transport::WireAnswer w;
-    for (auto& r : std::get<raft::ForwardAnswer>(message).results) w.results.push_back({r.seq, std::move(r.result)});
+    for (auto& r : a->results) w.results.push_back({r.seq, std::move(r.result)});
     transport::encode_peer_message(w, payload);
   }
   transport_->send(to, std::move(payload));

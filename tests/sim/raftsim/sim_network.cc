@@ -13,6 +13,11 @@ std::string message_name(const raft::PeerMessage& m) {
   if (const auto* r = std::get_if<raft::Message>(&m)) {
     return std::string(raft::message_type_name(r->body)) + " t" + std::to_string(r->term.value());
   }
+  if (const auto* b = std::get_if<raft::PeerBundle>(&m)) {
+    std::string names;
+    for (const raft::PeerMessage& inner : b->messages) names += (names.empty() ? "" : " + ") + message_name(inner);
+    return "[" + names + "]";
+  }
   if (std::holds_alternative<raft::ForwardRequest>(m)) return "ForwardRequest";
   return std::holds_alternative<raft::ForwardRejected>(m) ? "ForwardRejected" : "ForwardAnswer";
 }
@@ -20,6 +25,13 @@ std::string message_name(const raft::PeerMessage& m) {
 }  // namespace
 
 void Simulator::node_sends(int from, int to, raft::PeerMessage&& message) {
+  if (auto* b = std::get_if<raft::PeerBundle>(&message)) {
+    // The simulated network takes a bundle apart: each message is lost, duplicated,
+    // delayed and reordered on its own -- a harsher network than one that keeps a bundle
+    // whole (raft-kv's Maelstrom lines), so every interleaving a bundle allows is covered.
+    for (raft::PeerMessage& inner : b->messages) node_sends(from, to, std::move(inner));
+    return;
+  }
   ++stats_.messages_sent;
   check_vote(from, message);
   if (rng_.chance(loss_)) {
@@ -45,6 +57,10 @@ void Simulator::node_sends(int from, int to, raft::PeerMessage&& message) {
 // sees every grant on the wire (and every node's own vote, in observe()), so it checks
 // this directly.
 void Simulator::check_vote(int from, const raft::PeerMessage& message) {
+  if (const auto* b = std::get_if<raft::PeerBundle>(&message)) {
+    for (const raft::PeerMessage& inner : b->messages) check_vote(from, inner);
+    return;
+  }
   const auto* m = std::get_if<raft::Message>(&message);
   if (m == nullptr) return;
   const auto* v = std::get_if<raft::VoteResponse>(&m->body);
