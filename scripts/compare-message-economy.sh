@@ -26,6 +26,12 @@
 #   --store DIR        runs go to DIR/<cell>/<system>/<time>/ (/tmp/compare-message-economy)
 #   --build DIR        where bin/raft-kv and bin/workbench are (build; built if missing)
 #   --render DIR       print the table of an earlier store DIR, run nothing
+#   --init-retries N   run a cell again, up to N times, when its nodes failed init (2): the
+#                      Ruby demo handles each message in its own thread, so a peer's
+#                      request_vote that arrives right behind init is sometimes answered
+#                      before init has set the node's id, with "src": null; Maelstrom and
+#                      the workbench then stop reading that node and init fails. The table
+#                      names the failed tries; their runs stay in the store.
 #
 # Output: the table on stdout (also written to STORE/table.md); progress, the load
 # (uptime) before and after, and each workbench command on stderr. A run that is not valid
@@ -54,6 +60,7 @@ CELLS=""
 CONCURRENCY="2n"
 DEMOS=""
 RENDER=""
+INIT_RETRIES=2
 VARIANTS=()
 
 die() { echo "compare-message-economy: $*" >&2; exit 2; }
@@ -73,6 +80,7 @@ while [ $# -gt 0 ]; do
     --store) need_value "$@"; STORE="$2"; shift 2 ;;
     --build) need_value "$@"; BUILD="$2"; shift 2 ;;
     --render) need_value "$@"; RENDER="$2"; shift 2 ;;
+    --init-retries) need_value "$@"; INIT_RETRIES="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     --*) die "unknown option $1 (see --help)" ;;
     *=*) VARIANTS+=("$1"); shift ;;
@@ -97,10 +105,11 @@ print("| cell | system | server msgs/op | ok p50 ms | ok p99 ms | ops | ok | val
 print("|---|---|---:|---:|---:|---:|---:|---|")
 with open(sys.argv[1]) as runs:
     for line in runs:
-        cell, system, run_dir, status = line.rstrip("\n").split("\t")
+        cell, system, run_dir, status, *note = line.rstrip("\n").split("\t")
+        note = f" ({note[0]})" if note and note[0] else ""
         path = os.path.join(run_dir, "results.json")
         if not os.path.exists(path):
-            print(f"| {cell} | {system} | - | - | - | - | - | no results (exit {status}) |")
+            print(f"| {cell} | {system} | - | - | - | - | - | no results (exit {status}){note} |")
             continue
         with open(path) as f:
             r = json.load(f)
@@ -108,7 +117,7 @@ with open(sys.argv[1]) as runs:
         stats = r.get("stats", {})
         print(f"| {cell} | {system} | {fmt(r['net']['servers'].get('msgs-per-op'), 2)} | "
               f"{fmt(ok.get('p50'))} | {fmt(ok.get('p99'))} | {stats.get('count', 0)} | "
-              f"{stats.get('ok-count', 0)} | {verdict(r.get('valid'))} |")
+              f"{stats.get('ok-count', 0)} | {verdict(r.get('valid'))}{note} |")
 PY
 }
 
@@ -184,18 +193,30 @@ for cell in ${CELLS//,/ }; do
          --store "$dir" --no-progress)
     # shellcheck disable=SC2206  # ARGS are blank-separated on purpose
     [ -n "$args" ] && cmd+=(-- $args)
-    echo "[$((SECONDS - start)) s] $label $name: ${cmd[*]}" >&2
-    status=0
-    "${cmd[@]}" >"$STORE/last-summary.txt" 2>&1 || status=$?
-    run_dir="$dir/latest"
-    if [ -d "$run_dir" ]; then
+    note=""
+    for attempt in $(seq 0 "$INIT_RETRIES"); do
+      echo "[$((SECONDS - start)) s] $label $name: ${cmd[*]}" >&2
+      status=0
+      "${cmd[@]}" >"$STORE/last-summary.txt" 2>&1 || status=$?
+      run_dir="$dir/latest"
+      if [ ! -d "$run_dir" ]; then
+        echo "  no results; the workbench said:" >&2
+        tail -5 "$STORE/last-summary.txt" >&2
+        break
+      fi
       cp "$STORE/last-summary.txt" "$run_dir/summary.txt"
       run_dir="$(cd "$run_dir" && pwd -P)"
-    else
-      echo "  no results; the workbench said:" >&2
-      tail -5 "$STORE/last-summary.txt" >&2
-    fi
-    printf '%s\t%s\t%s\t%s\n' "$label" "$name" "$run_dir" "$status" >>"$STORE/runs.tsv"
+      init_ok="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["protocol"]["init_ok"])' \
+                 "$run_dir/results.json")"
+      [ "$init_ok" = "False" ] || break
+      why="$(python3 -c 'import json, sys; print("; ".join(json.load(open(sys.argv[1]))["reasons"]))' \
+             "$run_dir/results.json")"
+      echo "  init failed: $why" >&2
+      if [ "$attempt" -lt "$INIT_RETRIES" ]; then
+        note="$note${note:+; }try $((attempt + 1)): init failed, $(basename "$run_dir")"
+      fi
+    done
+    printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$name" "$run_dir" "$status" "$note" >>"$STORE/runs.tsv"
   done
 done
 echo "compare-message-economy: $((SECONDS - start)) s; load after: $(uptime)" >&2
