@@ -26,7 +26,7 @@
 #   --store DIR        runs go to DIR/<cell>/<system>/<time>/ (/tmp/compare-message-economy)
 #   --build DIR        where bin/raft-kv and bin/workbench are (build; built if missing)
 #   --render DIR       print the table of an earlier store DIR, run nothing
-#   --init-retries N   run a cell again, up to N times, when its nodes failed init (2): the
+#   --init-retries N   run a cell again, up to N times, when its nodes failed init (4): the
 #                      Ruby demo handles each message in its own thread, so a peer's
 #                      request_vote that arrives right behind init is sometimes answered
 #                      before init has set the node's id, with "src": null; Maelstrom and
@@ -60,7 +60,7 @@ CELLS=""
 CONCURRENCY="2n"
 DEMOS=""
 RENDER=""
-INIT_RETRIES=2
+INIT_RETRIES=4
 VARIANTS=()
 
 die() { echo "compare-message-economy: $*" >&2; exit 2; }
