@@ -44,8 +44,9 @@
 # client's own `src` (Maelstrom's Python demo does) sends that hop as client traffic,
 # exactly as Maelstrom would count it. Latencies are the workbench's, of ok operations only.
 #
-# Full matrix: 8 cells x (variants + 2 demos) runs of time-limit + ~3 s each; with three
-# variants and the demos at 20 s, about 20 min on 2 cores.
+# Full matrix: 8 cells x (variants + 2 demos) runs of about time-limit + 2 s each, plus
+# 10 s per failed init; one variant and both demos at 20 s took 530 s on 2 cores, three
+# variants and both demos take about 15 min.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -183,7 +184,7 @@ echo "compare-message-economy: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/nu
 start=$SECONDS
 for cell in ${CELLS//,/ }; do
   IFS=/ read -r n rate latency <<<"$cell"
-  [ -n "$n" ] && [ -n "$rate" ] && [ -n "$latency" ] || die "a cell is NODES/RATE/LATENCY, got '$cell'"
+  if [ -z "$n" ] || [ -z "$rate" ] || [ -z "$latency" ]; then die "a cell is NODES/RATE/LATENCY, got '$cell'"; fi
   label="${n}n ${rate}/s ${latency}ms"
   for s in "${SYSTEMS[@]}"; do
     IFS=$'\t' read -r name bin args <<<"$s"
