@@ -24,6 +24,9 @@ struct SimCase {
   /// Log compaction every this many applied entries (ClusterConfig::snapshot_entries).
   /// Lower it to put snapshot(), restore() and InstallSnapshot through more of every run.
   std::uint64_t snapshot_entries = ClusterConfig{}.snapshot_entries;
+  /// ClusterConfig::lease_read and batch_delay_ticks.
+  bool lease_reads = false;
+  int batch_delay_ticks = 0;
 };
 
 /// The simulator configuration of a case (no timeline, no workload: set make_workload).
