@@ -104,6 +104,24 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   void resume(SimNode& n);
   std::vector<SimNode*> targets(int node);
 
+  // sim_membership.cc: configuration changes and leadership transfers (membership.h)
+  void schedule_membership();
+  void membership_step(bool recurring);
+  [[nodiscard]] int pick_client_node();
+  /// The configuration of the up node whose latest configuration entry is newest.
+  [[nodiscard]] raft::ConfState latest_configuration() const;
+  /// Liveness concerns members of the final configuration only (spares and removed nodes
+  /// follow no leader); true for every node without membership changes.
+  [[nodiscard]] bool counts_for_liveness(int node) const;
+  /// The leader's configuration is final: committed, not joint, and it is a voter of it
+  /// (else it is about to step down, §4.2.2, and the cluster to elect again).
+  [[nodiscard]] bool configuration_settled(const raft::Raft& leader) const;
+  /// A majority of each voter half of the final configuration has a sound disk.
+  [[nodiscard]] bool final_quorum_sound() const;
+  /// Bit rot may hit `n` without leaving a voter half of the latest configuration short of
+  /// a sound majority (with membership changes; else the fixed minority rule applies).
+  [[nodiscard]] bool may_rot(const SimNode& n) const;
+
   // sim_observe.cc: invariants after each event, liveness, the final checks
   void after_event(SimNode& n);
   void observe(SimNode& n);
