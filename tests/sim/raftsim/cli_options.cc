@@ -40,6 +40,8 @@ std::string usage(const std::string& program) {
                          promotions, demotions and leadership transfers until the faults
                          end (0: off, the default)
   --membership-gap D     mean time between two membership operations (default 150ms)
+  --membership-after-election P  also one operation right after an election, with
+                         probability P (default 0.3)
   --bug NAME             plant a bug in the core (programs linked with the planted-bug core,
                          e.g. raftsim_planted): commit_earlier_term_by_counting,
                          vote_before_persist, read_without_quorum_check,
@@ -135,6 +137,7 @@ std::optional<Options> parse_options(int argc, char** argv, bool planted_core,
     else if (flag == "--max-entries-per-msg") ok = number(c.max_entries_per_msg) && c.max_entries_per_msg > 0;
     else if (flag == "--leader-within") ok = number(o.sim.checks.leader_within_timeouts) && o.sim.checks.leader_within_timeouts >= 0;
     else if (flag == "--membership") ok = number(o.sim.membership.initial_voters) && o.sim.membership.initial_voters >= 0;
+    else if (flag == "--membership-after-election") ok = number(o.sim.membership.after_election) && o.sim.membership.after_election >= 0 && o.sim.membership.after_election <= 1;
     else if (flag == "--membership-gap") ok = duration(o.sim.membership.mean_gap) && o.sim.membership.mean_gap > 0;
     else if (flag == "--no-pre-vote") c.pre_vote = false;
     else if (flag == "--no-check-quorum") c.check_quorum = false;

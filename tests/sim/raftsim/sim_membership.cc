@@ -141,10 +141,11 @@ void Simulator::membership_step(bool recurring) {
   if (!learners.empty()) ops.insert(ops.end(), {kPromote, kRemoveLearner});
   if (!removable.empty()) ops.insert(ops.end(), {kRemoveVoter, kDemote});
   if (!spares.empty() && !voters.empty()) ops.push_back(kReplace);
-  if (voters.size() > 1) ops.push_back(kTransfer);
-  if (ops.empty()) return;
-  Op op = pick(ops);
-  if (!broken_voters.empty() && !spares.empty()) op = kReplace;  // what an operator would do
+  // Transfers are one operation in seven: a transfer under way refuses every change (§3.10).
+  const bool transfer = voters.size() > 1 && (ops.empty() || rng_.chance(1.0 / 7));
+  if (ops.empty() && !transfer) return;
+  Op op = transfer ? kTransfer : pick(ops);
+  if (!transfer && !broken_voters.empty() && !spares.empty()) op = kReplace;  // as an operator would
 
   raft::ConfChangeRequest req;
   req.joint = rng_.chance(0.25);  // single-voter changes through joint consensus too

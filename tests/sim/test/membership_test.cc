@@ -12,6 +12,7 @@
 #include "raftsim/gen.h"
 #include "raftsim/kv_workload.h"
 #include "raftsim/simulator.h"
+#include "scenarios.h"
 
 namespace raftsim::test {
 namespace {
@@ -86,6 +87,32 @@ TEST(SimMembership, WithoutFaultsEveryChangeLeavesALiveCluster) {
     EXPECT_GE(r.stats.conf_changes, 3U) << replay(c);
     EXPECT_TRUE(r.liveness.checked && r.live()) << r.liveness_report() << replay(c);
   }
+}
+
+// The schedule that catches the planted single-server bug (membership_planted_bugs_test.cc,
+// seed 968) holds every property on the real core, which refuses a single-server change
+// until an entry of the leader's term commits (§4.2).
+TEST(SimMembership, DisjointChangesScenarioKeepsEveryPropertyWithTheOwnTermCommitRule) {
+  int refused_or_changed = 0;
+  for (std::uint64_t seed : {968, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19}) {
+    SimCase c;
+    c.seed = seed;
+    c.nodes = 5;
+    c.membership = 4;
+    Rng rng(seed * 7919);
+    c.schedule = disjoint_changes_schedule(rng);
+    c.duration = c.schedule.end + seconds(2);
+    SimConfig cfg = config_for(c);
+    cfg.make_workload = kv_workload;
+    cfg.membership.mean_gap = millis(5);
+    cfg.membership.after_election = 1;
+    const SimResult r = Simulator(cfg).run();
+    const Verdict v = judge(r);
+    EXPECT_TRUE(v.ok()) << head(v.details) << replay(c)
+                        << " --membership-gap 5ms --membership-after-election 1";
+    refused_or_changed += r.stats.conf_changes_refused > 0 && r.stats.conf_changes > 0 ? 1 : 0;
+  }
+  EXPECT_GT(refused_or_changed, 10);
 }
 
 }  // namespace
