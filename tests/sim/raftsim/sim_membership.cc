@@ -65,20 +65,29 @@ bool Simulator::configuration_settled(const raft::Raft& leader) const {
          leader.configuration_index() <= leader.log().committed();
 }
 
-bool Simulator::final_quorum_sound() const {
-  const raft::ConfState c = latest_configuration();
-  if (c.voters.empty()) return false;  // no node up knows any configuration
-  std::vector<bool> broken(nodes_.size() + 1, false);
-  for (const auto& n : nodes_) broken[static_cast<std::size_t>(n->id())] = !n->broken.empty();
-  return sound_majority(c.voters, broken, 0) && sound_majority(c.voters_outgoing, broken, 0);
+void Simulator::note_configuration(const raft::Raft& r) {
+  const std::uint64_t index = r.configuration_index().value();
+  bool known = false;
+  for (auto [it, end] = configurations_.equal_range(index); it != end && !known; ++it) {
+    known = it->second == r.configuration();
+  }
+  if (!known) configurations_.emplace(index, r.configuration());
+  // Configurations older than the latest committed one can no longer come back.
+  highest_commit_ = std::max(highest_commit_, r.log().committed().value());
+  auto committed = configurations_.upper_bound(highest_commit_);
+  if (committed == configurations_.begin()) return;
+  --committed;
+  configurations_.erase(configurations_.begin(), configurations_.lower_bound(committed->first));
 }
 
-bool Simulator::may_rot(const SimNode& n) const {
-  const raft::ConfState c = latest_configuration();
+bool Simulator::final_quorum_sound(int rotting) const {
+  if (configurations_.empty()) return false;
   std::vector<bool> broken(nodes_.size() + 1, false);
-  for (const auto& m : nodes_) broken[static_cast<std::size_t>(m->id())] = !m->broken.empty();
-  return sound_majority(c.voters, broken, n.id()) &&
-         sound_majority(c.voters_outgoing, broken, n.id());
+  for (const auto& n : nodes_) broken[static_cast<std::size_t>(n->id())] = !n->broken.empty();
+  return std::all_of(configurations_.begin(), configurations_.end(), [&](const auto& c) {
+    return sound_majority(c.second.voters, broken, rotting) &&
+           sound_majority(c.second.voters_outgoing, broken, rotting);
+  });
 }
 
 // Clients talk to members of the configuration (as a real client's address list would

@@ -26,6 +26,7 @@ void Simulator::after_event(SimNode& n) {
 
 void Simulator::observe(SimNode& n) {
   const raft::Raft& r = n.raft();
+  if (config_.membership.enabled()) note_configuration(r);
   if (!r.vote().is_none() && (r.vote() != n.last_vote || r.term() != n.last_vote_term)) {
     n.last_vote = r.vote();
     n.last_vote_term = r.term();

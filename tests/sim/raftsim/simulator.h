@@ -22,6 +22,7 @@
 #include <memory>
 #include <set>
 #include <map>
+#include "raft/configuration.h"
 #include <vector>
 
 #include "raft/replicated_state.h"
@@ -116,11 +117,18 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   /// The leader's configuration is final: committed, not joint, and it is a voter of it
   /// (else it is about to step down, §4.2.2, and the cluster to elect again).
   [[nodiscard]] bool configuration_settled(const raft::Raft& leader) const;
-  /// A majority of each voter half of the final configuration has a sound disk.
-  [[nodiscard]] bool final_quorum_sound() const;
-  /// Bit rot may hit `n` without leaving a voter half of the latest configuration short of
-  /// a sound majority (with membership changes; else the fixed minority rule applies).
-  [[nodiscard]] bool may_rot(const SimNode& n) const;
+  /// Every configuration that may still be in force has, in each voter half, a majority
+  /// of sound disks (plus `rotting`, if any, counted as lost).
+  [[nodiscard]] bool final_quorum_sound(int rotting = 0) const;
+  /// Bit rot may hit `n` without leaving a configuration that may be in force short of a
+  /// sound majority (with membership changes; else the fixed minority rule applies).
+  [[nodiscard]] bool may_rot(const SimNode& n) const { return final_quorum_sound(n.id()); }
+  /// Records the configuration `r` uses (observe() calls it after every event).
+  void note_configuration(const raft::Raft& r);
+  /// Configurations seen in any node's log, by entry index, from the latest committed one
+  /// on: the committed one and every later one that may still win (§4.1).
+  std::multimap<std::uint64_t, raft::ConfState> configurations_;
+  std::uint64_t highest_commit_ = 0;
 
   // sim_observe.cc: invariants after each event, liveness, the final checks
   void after_event(SimNode& n);
