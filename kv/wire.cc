@@ -28,7 +28,7 @@ const std::vector<std::string> kPeerTypes = {
     "raft_vote",      "raft_vote_ok",      "raft_append",     "raft_append_ok",
     "raft_heartbeat", "raft_heartbeat_ok", "raft_read_index", "raft_read_index_ok",
     "raft_snapshot",  "raft_snapshot_ok",  "raft_timeout_now", "kv_forward",
-    "kv_forward_rejected"};
+    "kv_forward_rejected", "kv_forward_answer"};
 
 // Entry payloads are opaque bytes (kv's commands are binary), but a JSON string holds
 // Unicode text. Each byte travels as the code point of the same value (U+0000-U+00FF,
@@ -97,15 +97,19 @@ json encode_raft(const Message& m) {
             return {{"type", "raft_vote_ok"}, {"pre_vote", v.pre_vote}, {"granted", v.granted}};
           },
           [](const raft::AppendRequest& a) -> json {
-            return {{"type", "raft_append"}, {"prev_log_index", a.prev_log_index.value()},
-                    {"prev_log_term", a.prev_log_term.value()},
-                    {"entries", encode_entries(a.entries)},
-                    {"leader_commit", a.leader_commit.value()}};
+            json j = {{"type", "raft_append"}, {"prev_log_index", a.prev_log_index.value()},
+                      {"prev_log_term", a.prev_log_term.value()},
+                      {"entries", encode_entries(a.entries)},
+                      {"leader_commit", a.leader_commit.value()}};
+            if (a.read_seq != 0) j["read_seq"] = a.read_seq;  // absent means 0
+            return j;
           },
           [](const raft::AppendResponse& a) -> json {
-            return {{"type", "raft_append_ok"}, {"success", a.success},
-                    {"index", a.index.value()}, {"hint_index", a.hint_index.value()},
-                    {"hint_term", a.hint_term.value()}};
+            json j = {{"type", "raft_append_ok"}, {"success", a.success},
+                      {"index", a.index.value()}, {"hint_index", a.hint_index.value()},
+                      {"hint_term", a.hint_term.value()}};
+            if (a.read_seq != 0) j["read_seq"] = a.read_seq;
+            return j;
           },
           [](const raft::HeartbeatRequest& h) -> json {
             return {{"type", "raft_heartbeat"}, {"commit", h.commit.value()},
@@ -279,11 +283,14 @@ std::optional<raft::MessageBody> decode_raft_body(const std::string& type, Field
       }
       a.entries = std::move(*entries);
     }
+    if (f.body.contains("read_seq")) a.read_seq = f.u64("read_seq");  // absent means 0
     return a;
   }
   if (type == "raft_append_ok") {
-    return raft::AppendResponse{f.boolean("success"), Index{f.u64("index")},
-                                Index{f.u64("hint_index")}, Term{f.u64("hint_term")}};
+    raft::AppendResponse a{f.boolean("success"), Index{f.u64("index")},
+                           Index{f.u64("hint_index")}, Term{f.u64("hint_term")}};
+    if (f.body.contains("read_seq")) a.read_seq = f.u64("read_seq");  // absent means 0
+    return a;
   }
   if (type == "raft_heartbeat") return raft::HeartbeatRequest{Index{f.u64("commit")}, f.u64("read_seq")};
   if (type == "raft_heartbeat_ok") return raft::HeartbeatResponse{f.u64("read_seq")};
@@ -335,15 +342,44 @@ json encode_peer(const PeerMessage& m) {
   return std::visit(
       Overloaded{[](const Message& r) { return encode_raft(r); },
                  [](const raft::ForwardRequest& f) -> json {
-                   return {{"type", "kv_forward"}, {"origin", f.origin.value()},
-                           {"seq", f.seq}, {"command", bytes_to_text(f.command)}};
+                   json commands = json::array();
+                   for (const auto& c : f.commands) commands.push_back({c.seq, bytes_to_text(c.command)});
+                   return {{"type", "kv_forward"}, {"origin", f.origin.value()}, {"commands", commands}};
                  },
                  [](const raft::ForwardRejected& r) -> json {
-                   return {{"type", "kv_forward_rejected"}, {"seq", r.seq},
+                   return {{"type", "kv_forward_rejected"}, {"seqs", r.seqs},
                            {"leader", r.leader.value()}};
+                 },
+                 [](const raft::ForwardAnswer& a) -> json {
+                   json results = json::array();
+                   for (const auto& r : a.results) results.push_back({r.seq, bytes_to_text(r.result)});
+                   return {{"type", "kv_forward_answer"}, {"results", results}};
                  }},
       m);
 }
+
+namespace {
+// [[seq, "bytes as text"], ...]: forwarded commands and their results.
+std::optional<std::vector<std::pair<std::uint64_t, std::string>>> decode_items(
+    const json& body, const char* field, std::string& err) {
+  err = std::string("'") + field + "' must be an array of [request number, bytes as text]";
+  if (!body.contains(field) || !body[field].is_array()) return std::nullopt;
+  std::vector<std::pair<std::uint64_t, std::string>> out;
+  for (const json& item : body[field]) {
+    if (!item.is_array() || item.size() != 2 || !item[0].is_number_unsigned() || !item[1].is_string()) {
+      return std::nullopt;
+    }
+    std::optional<std::string> bytes = text_to_bytes(item[1].get<std::string>());
+    if (!bytes) {
+      err = std::string("'") + field + "' bytes must be code points U+0000-U+00FF";
+      return std::nullopt;
+    }
+    out.emplace_back(item[0].get<std::uint64_t>(), std::move(*bytes));
+  }
+  err.clear();
+  return out;
+}
+}  // namespace
 
 std::variant<PeerMessage, DecodeError> decode_peer(const json& body, raft::NodeId from,
                                                    raft::NodeId to) {
@@ -353,18 +389,32 @@ std::variant<PeerMessage, DecodeError> decode_peer(const json& body, raft::NodeI
   const std::string type = body["type"].get<std::string>();
   Fields f{body, {}};
   if (type == "kv_forward") {
-    raft::ForwardRequest fr{raft::NodeId{f.u64("origin")}, f.u64("seq"), {}};
-    const std::string text = f.str("command");
+    raft::ForwardRequest fr{raft::NodeId{f.u64("origin")}, {}};
     if (!f.error.empty()) return DecodeError{f.error};
-    std::optional<std::string> command = text_to_bytes(text);
-    if (!command) return DecodeError{"a forward's command must be bytes as code points U+0000-U+00FF"};
-    fr.command = std::move(*command);
+    std::string err;
+    auto items = decode_items(body, "commands", err);
+    if (!items) return DecodeError{err};
+    for (auto& [seq, bytes] : *items) fr.commands.push_back({seq, std::move(bytes)});
     return PeerMessage{std::move(fr)};
   }
   if (type == "kv_forward_rejected") {
-    raft::ForwardRejected r{f.u64("seq"), raft::NodeId{f.u64("leader")}};
+    raft::ForwardRejected r{{}, raft::NodeId{f.u64("leader")}};
     if (!f.error.empty()) return DecodeError{f.error};
-    return PeerMessage{r};
+    const json* seqs = body.contains("seqs") ? &body["seqs"] : nullptr;
+    if (!seqs || !seqs->is_array()) return DecodeError{"'seqs' must be an array of request numbers"};
+    for (const json& s : *seqs) {
+      if (!s.is_number_unsigned()) return DecodeError{"'seqs' must be an array of request numbers"};
+      r.seqs.push_back(s.get<std::uint64_t>());
+    }
+    return PeerMessage{std::move(r)};
+  }
+  if (type == "kv_forward_answer") {
+    raft::ForwardAnswer a;
+    std::string err;
+    auto items = decode_items(body, "results", err);
+    if (!items) return DecodeError{err};
+    for (auto& [seq, bytes] : *items) a.results.push_back({seq, std::move(bytes)});
+    return PeerMessage{std::move(a)};
   }
   const Term term{f.u64("term")};
   std::optional<raft::MessageBody> rb = decode_raft_body(type, f);

@@ -37,6 +37,17 @@ struct Config {
   /// ignore vote requests (the leader lease that makes pre-vote airtight).
   bool check_quorum = true;
 
+  /// Lease reads (thesis §6.4.1), opt-in: a leader that a quorum answered recently serves
+  /// reads at once, with no confirmation round. Sound only because check-quorum makes
+  /// followers refuse votes for an election timeout after hearing from their leader, so
+  /// it requires check_quorum (the constructor refuses it otherwise). It assumes clocks:
+  /// no node's tick runs slower or faster than nominal by more than max_clock_drift (a
+  /// fraction). The lease lasts lease_ticks() = floor((election_tick - 1) * (1 - drift) /
+  /// (1 + drift)) ticks from when the leader opened the round a quorum answered -- always
+  /// shorter than the election timeout. Off: every read is confirmed (ReadIndex, §6.4).
+  bool lease_read = false;
+  double max_clock_drift = 0.1;
+
   /// Flow control for replication: entries and bytes per AppendEntries, and how many
   /// AppendEntries may be in flight to one follower in Replicate state.
   std::size_t max_entries_per_msg = 1024;
@@ -60,6 +71,9 @@ struct Config {
 
   /// Test-only; ignored unless built as raft_planted_bugs (see planted_bugs.h).
   PlantedBugs planted_bugs;
+
+  /// How long a lease lasts, in the leader's ticks (see lease_read); 0 if too short to use.
+  [[nodiscard]] int lease_ticks() const;
 };
 
 }  // namespace raft

@@ -21,10 +21,19 @@ void Raft::reset_term(Term term) {
   }
   leader_ = kNoNode;
   heartbeat_elapsed_ = 0;
+  // What we knew of the previous leader's log says nothing about the next one's.
+  leader_match_ = log_.committed();
+  leader_commit_ = log_.committed();
   reset_election_timer();
 }
 
 bool Raft::in_leader_lease() const {
+  // With lease reads, a node that just started cannot know whether it answered a leader
+  // moments before it crashed -- a leader that may still be serving reads on that lease
+  // (§6.4.1). It honours that possible lease for an election timeout after starting.
+  if (config_.check_quorum && config_.lease_read && now_ < static_cast<std::uint64_t>(config_.election_tick)) {
+    return true;
+  }
   return config_.check_quorum && !leader_.is_none() &&
          election_elapsed_ < config_.election_tick;
 }

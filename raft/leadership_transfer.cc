@@ -6,6 +6,8 @@
 // within an election timeout the leader gives up and takes proposals again.
 #include <spdlog/spdlog.h>
 
+#include <limits>
+
 #include "raft/raft.h"
 
 namespace raft {
@@ -28,6 +30,9 @@ Expected<std::monostate, AdminError> Raft::transfer_leadership(NodeId to) {
   if (l->transfer_target == to) return std::monostate{};  // already under way
   l->transfer_target = to;
   l->transfer_elapsed = 0;
+  // The target's election will be granted despite the voters' lease on us (§3.10), so
+  // no lease of ours holds for the rest of this term (§6.4.1).
+  l->lease_min_round = std::numeric_limits<std::uint64_t>::max();
   logger_->info("{}: transferring leadership of term {} to {}", id().value(), term_.value(),
                 to.value());
   maybe_send_timeout_now(*l, to);

@@ -112,6 +112,8 @@ Proposal Raft::append_configuration(ConfState next) {
   conf_log_.on_entries(entry);
   apply_configuration();
   broadcast_pending_ = true;
+  // A lease earned under the previous quorum rules proves nothing under these (§6.4.1).
+  if (Leader* l = leader_state()) l->lease_min_round = l->reads.newest_round() + 1;
   return Proposal{index, term_};
 }
 

@@ -32,12 +32,15 @@ struct VoteResponse {
   bool granted = false;
 };
 
-/// AppendEntries (§5.3). Also used empty, to probe a follower's log.
+/// AppendEntries (§5.3). Also used empty, to probe a follower's log. `read_seq` is the
+/// newest confirmation round the leader had opened when it sent this (§6.4, as in
+/// HeartbeatRequest): an append answered by a quorum confirms leadership like a heartbeat.
 struct AppendRequest {
   Index prev_log_index;
   Term prev_log_term;
   std::vector<Entry> entries;
   Index leader_commit;
+  std::uint64_t read_seq = 0;
 };
 
 /// Reply to AppendEntries. On success `index` is the last index the follower now holds in
@@ -50,6 +53,7 @@ struct AppendResponse {
   Index index;
   Index hint_index;
   Term hint_term;
+  std::uint64_t read_seq = 0;  // echoes the request's, rejections too
 };
 
 /// Leader heartbeat. Carries `commit` = min(leader commit, follower's match) so a follower
@@ -70,7 +74,10 @@ struct ReadIndexRequest {
 };
 
 /// The leader's answer: serve the read once applied >= index. `ok` is false when the
-/// leader could not serve it (it is no longer leader).
+/// leader could not serve it (it is no longer leader). The asking follower counts as one of
+/// the confirming quorum (§6.4): receiving this in the leader's term proves it had voted in
+/// no newer term when it did, so it serves the read only then. `index` is committed: the
+/// follower may commit up to it, as far as its log is known to match the leader's.
 struct ReadIndexResponse {
   std::string context;
   Index index;

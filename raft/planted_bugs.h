@@ -42,6 +42,12 @@ struct PlantedBugs {
   bool single_server_change_before_commit = false;
   /// Count learners towards the commit quorum as if they voted.
   bool learner_counts_in_quorum = false;
+  /// Lease reads (§6.4.1) with a lease of twice the election timeout: a deposed leader
+  /// keeps serving reads after the others elected a new leader and wrote.
+  bool lease_longer_than_election_timeout = false;
+  /// Lease reads without check-quorum: the constructor accepts the combination, and
+  /// followers grant votes while the leader still trusts its lease.
+  bool lease_without_check_quorum = false;
 };
 
 }  // namespace raft

@@ -98,6 +98,13 @@ class Progress {
   /// as far behind (once until an append lands): a few lines per event, not per message.
   bool reported_silent = false;
   bool reported_behind = false;
+  /// Message economy: the newest confirmation round (raft/read_only.h) sent to it; when it
+  /// last answered (the leader's answer counter: a read round asks those who answered
+  /// most recently); whether anything went to it since the last heartbeat tick (then it
+  /// gets no heartbeat: it just heard from us).
+  std::uint64_t sent_round = 0;
+  std::uint64_t heard = 0;
+  bool sent_since_heartbeat = false;
 
  private:
   Index match_;

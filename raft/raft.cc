@@ -98,6 +98,21 @@ Raft::Raft(Config config, const Storage& storage)
   if (config_.heartbeat_tick <= 0 || config_.election_tick <= config_.heartbeat_tick) {
     throw std::invalid_argument("raft::Config: need 0 < heartbeat_tick < election_tick");
   }
+  bool lease_needs_check_quorum = true;
+  if constexpr (kPlantedBugsCompiled) {
+    lease_needs_check_quorum = !config_.planted_bugs.lease_without_check_quorum;
+  }
+  if (config_.lease_read && !config_.check_quorum && lease_needs_check_quorum) {
+    throw std::invalid_argument(
+        "raft::Config: lease_read needs check_quorum (followers must refuse votes while they "
+        "trust a leader, or a lease protects nothing)");
+  }
+  if (config_.lease_read && (config_.max_clock_drift < 0 || config_.max_clock_drift >= 1 ||
+                             config_.lease_ticks() < 1)) {
+    throw std::invalid_argument(
+        "raft::Config: lease_read needs 0 <= max_clock_drift < 1 and an election_tick long "
+        "enough for a lease of at least one tick");
+  }
   if (config_.max_inflight_msgs == 0 || config_.max_entries_per_msg == 0 ||
       config_.max_entry_bytes == 0) {
     throw std::invalid_argument("raft::Config: flow-control limits must be positive");
@@ -152,6 +167,7 @@ HardState Raft::hard_state() const { return HardState{term_, vote_, log_.committ
 SoftState Raft::soft_state() const { return SoftState{role(), leader_}; }
 
 void Raft::tick() {
+  ++now_;
   if (leader_state()) {
     tick_heartbeat();
   } else {
@@ -308,10 +324,10 @@ Ready Raft::ready() {
     if (config_.planted_bugs.config_on_commit) apply_configuration();
   }
   if (Leader* l = leader_state()) {
-    // Proposals since the last Ready go out together (batching); so does a new commit
-    // index (an empty append carries it to followers that have nothing else to receive).
+    // Proposals since the last Ready go out together (batching), and carry the round of
+    // the reads registered since (read_index.cc), which then need no heartbeat of their own.
     if (broadcast_pending_) broadcast_append(*l);
-    if (read_round_pending_) broadcast_heartbeat(*l);
+    if (read_round_pending_ && !l->reads.empty()) send_read_round(*l);
   }
   broadcast_pending_ = false;
   read_round_pending_ = false;
@@ -351,8 +367,9 @@ void Raft::advance(const Ready& rd) {
   if (rd.entries.empty()) return;
   const Entry& last = rd.entries.back();
   log_.stable_to(last.index, last.term);
-  // The leader counts itself towards a quorum only for entries on its own disk.
-  if (Leader* l = leader_state(); l && maybe_commit(*l)) broadcast_pending_ = true;
+  // The leader counts itself towards a quorum only for entries on its own disk. A new
+  // commit index travels with the next append or heartbeat (replication.cc).
+  if (Leader* l = leader_state()) maybe_commit(*l);
 }
 
 }  // namespace raft

@@ -190,6 +190,12 @@ class Raft {
     int transfer_elapsed = 0;
     /// Progress kept for nodes the latest configuration removes, until it commits.
     bool prune_pending = false;
+    /// Lease reads count only rounds from this one on: a configuration change or a
+    /// leadership transfer (whose TimeoutNow voters obey despite their lease) voids the
+    /// lease earned before it.
+    std::uint64_t lease_min_round = 1;
+    /// Counts answers from followers (Progress::heard orders them by recency).
+    std::uint64_t answers = 0;
   };
   /// A follower's half-received snapshot: chunks append in order, from one leader term.
   struct SnapshotReceiver {
@@ -228,7 +234,15 @@ class Raft {
   void handle_heartbeat_response(Leader& leader, const Message& m);
   bool maybe_send_append(Leader& leader, NodeId to, bool send_if_empty);
   void broadcast_append(Leader& leader);
+  /// The heartbeat tick: a heartbeat to every follower that heard nothing from us since
+  /// the last one (or to all, while reads wait for confirmation).
   void broadcast_heartbeat(Leader& leader);
+  void send_heartbeat(Leader& leader, NodeId to);
+  /// A follower answered (any answer at our term): recency, check-quorum, read rounds.
+  Progress& note_answer(Leader& leader, NodeId from, std::uint64_t round);
+  /// Follower: the current leader says `commit` is committed; commit as far as our log
+  /// is known to match its log (leader_match_).
+  void learn_commit(Index commit);
   bool maybe_commit(Leader& leader);
   [[nodiscard]] bool committed_in_current_term() const;
 
@@ -263,6 +277,9 @@ class Raft {
   void handle_read_index_request(const Message& m);
   void handle_read_index_response(const Message& m);
   void leader_read(Leader& leader, PendingRead read);
+  [[nodiscard]] bool lease_valid(const Leader& leader) const;
+  void send_read_round(Leader& leader);
+  void confirm_round(Leader& leader, NodeId from, std::uint64_t seq);
   void release_read(const PendingRead& read);
   void drop_leader_reads(Leader& leader);
   void collect_read_states(Ready& rd);
@@ -292,8 +309,14 @@ class Raft {
   NodeId leader_ = kNoNode;
   RoleState role_ = Follower{};
 
+  std::uint64_t now_ = 0;  // ticks since start: the leader lease's clock
   int election_elapsed_ = 0;
   int heartbeat_elapsed_ = 0;
+  /// Follower, within the current term: the last index known to match the leader's log
+  /// (entries it sent us this term, or committed ones), and the highest commit index it
+  /// reported. We commit min of the two: commit news may come apart from the entries.
+  Index leader_match_;
+  Index leader_commit_;
   int randomized_election_timeout_ = 0;
 
   // Outputs accumulated until the next ready().

@@ -14,14 +14,6 @@ namespace {
 // A follower this many entries short of the leader's log gets a line at info when found.
 constexpr std::uint64_t kFarBehind = 100;
 
-// The peer answered: check-quorum bookkeeping, and a line if it had been reported silent.
-void note_answer(spdlog::logger& logger, NodeId self, NodeId peer, Progress& pr) {
-  pr.recent_active = true;
-  if (!pr.reported_silent) return;
-  pr.reported_silent = false;
-  logger.info("{}: peer {} answers again", self.value(), peer.value());
-}
-
 }  // namespace
 
 // ---- follower side ------------------------------------------------------------------
@@ -29,6 +21,9 @@ void note_answer(spdlog::logger& logger, NodeId self, NodeId peer, Progress& pr)
 void Raft::follow(NodeId leader) {
   if (leader_ != leader) {
     logger_->info("{}: following leader {} at term {}", id().value(), leader.value(), term_.value());
+    // What we knew of another node's log says nothing about this one's.
+    leader_match_ = log_.committed();
+    leader_commit_ = log_.committed();
   }
   // A candidate that hears from a leader of its own term concedes (§5.2).
   if (!std::holds_alternative<Follower>(role_)) become_follower(term_, leader);
@@ -49,7 +44,7 @@ void Raft::handle_append_request(const Message& m) {
   if (req.prev_log_index < log_.committed()) {
     // Everything up to our commit index already matches the leader (Log Matching plus
     // Leader Completeness); an append starting below it is a stale, reordered one.
-    send(m.from, AppendResponse{true, log_.committed(), {}, {}});
+    send(m.from, AppendResponse{true, log_.committed(), {}, {}, req.read_seq});
     return;
   }
   const std::optional<Index> last_new =
@@ -60,9 +55,13 @@ void Raft::handle_append_request(const Message& m) {
     // prevLogTerm; include a hint so the leader can skip a whole term at once.
     const ConflictHint hint = log_.find_conflict_by_term(
         std::min(req.prev_log_index, log_.last_index()), req.prev_log_term);
-    send(m.from, AppendResponse{false, req.prev_log_index, hint.index, hint.term});
+    send(m.from, AppendResponse{false, req.prev_log_index, hint.index, hint.term, req.read_seq});
     return;
   }
+  // The leader never overwrites its own entries, so within its term what it sent us stays
+  // matching; a commit index it reported earlier (read answers) may now apply.
+  leader_match_ = std::max(leader_match_, *last_new);
+  learn_commit(req.leader_commit);
   if constexpr (kPlantedBugsCompiled) {
     if (config_.planted_bugs.truncate_on_matching_append && !req.entries.empty() &&
         log_.last_index() > *last_new && *last_new >= log_.committed()) {
@@ -70,7 +69,12 @@ void Raft::handle_append_request(const Message& m) {
       on_follower_append({});
     }
   }
-  send(m.from, AppendResponse{true, *last_new, {}, {}});
+  send(m.from, AppendResponse{true, *last_new, {}, {}, req.read_seq});
+}
+
+void Raft::learn_commit(Index commit) {
+  leader_commit_ = std::max(leader_commit_, commit);
+  log_.commit_to(std::min({leader_commit_, leader_match_, log_.last_index()}));
 }
 
 void Raft::handle_heartbeat_request(const Message& m) {
@@ -78,7 +82,8 @@ void Raft::handle_heartbeat_request(const Message& m) {
   follow(m.from);
   const auto& hb = std::get<HeartbeatRequest>(m.body);
   // The leader sends min(its commit, our match), so this never passes what we hold.
-  log_.commit_to(std::min(hb.commit, log_.last_index()));
+  leader_match_ = std::max(leader_match_, std::min(hb.commit, log_.last_index()));
+  learn_commit(hb.commit);
   send(m.from, HeartbeatResponse{hb.read_seq});
 }
 
@@ -106,7 +111,9 @@ bool Raft::maybe_send_append(Leader& leader, NodeId to, bool send_if_empty) {
   if (entries.empty() && !send_if_empty) return false;
   const Index last = entries.empty() ? prev : entries.back().index;
   pr.on_sent(last, entries.size());
-  send(to, AppendRequest{prev, *prev_term, std::move(entries), log_.committed()});
+  pr.sent_round = leader.reads.newest_round();
+  pr.sent_since_heartbeat = true;
+  send(to, AppendRequest{prev, *prev_term, std::move(entries), log_.committed(), pr.sent_round});
   return true;
 }
 
@@ -121,18 +128,45 @@ void Raft::broadcast_append(Leader& leader) {
 }
 
 void Raft::broadcast_heartbeat(Leader& leader) {
-  const std::uint64_t seq = leader.reads.newest_pending_seq();
+  // A new round each tick: answers to it renew the lease (§6.4.1).
+  leader.reads.open_round(now_);
   for (auto& [peer, pr] : leader.progress) {
-    send(peer, HeartbeatRequest{std::min(pr.match(), log_.committed()), seq});
+    // A follower that got an append since the last tick just heard from us: its election
+    // timer is reset and its answer counts for check-quorum. It gets the commit index
+    // with the next append or heartbeat. Waiting reads are the exception: their round
+    // goes to everyone once the followers first asked did not answer within a tick.
+    if (pr.sent_since_heartbeat && leader.reads.empty()) {
+      pr.sent_since_heartbeat = false;
+      continue;
+    }
+    send_heartbeat(leader, peer);
+    pr.sent_since_heartbeat = false;
   }
 }
 
+void Raft::send_heartbeat(Leader& leader, NodeId to) {
+  Progress& pr = leader.progress.at(to);
+  pr.sent_round = leader.reads.newest_round();
+  pr.sent_since_heartbeat = true;
+  send(to, HeartbeatRequest{std::min(pr.match(), log_.committed()), pr.sent_round});
+}
+
+Progress& Raft::note_answer(Leader& leader, NodeId from, std::uint64_t round) {
+  Progress& pr = leader.progress.at(from);
+  pr.recent_active = true;
+  pr.heard = ++leader.answers;
+  if (pr.reported_silent) {
+    pr.reported_silent = false;
+    logger_->info("{}: peer {} answers again", id().value(), from.value());
+  }
+  confirm_round(leader, from, round);
+  return pr;
+}
+
 void Raft::handle_append_response(Leader& leader, const Message& m) {
-  auto it = leader.progress.find(m.from);
-  if (it == leader.progress.end()) return;
-  Progress& pr = it->second;
-  note_answer(*logger_, id(), m.from, pr);
+  if (!leader.progress.contains(m.from)) return;
   const auto& resp = std::get<AppendResponse>(m.body);
+  Progress& pr = note_answer(leader, m.from, resp.read_seq);
   if (!resp.success) {
     // Fast backtracking: jump to the last index where our log can still match the hint.
     const Index probe = resp.hint_term.value() > 0
@@ -166,7 +200,10 @@ void Raft::handle_append_response(Leader& leader, const Message& m) {
   }
   if (advanced || caught_up_probe) {
     if (pr.state() == ProgressState::kProbe) pr.become_replicate();
-    if (advanced && maybe_commit(leader)) broadcast_pending_ = true;
+    // A new commit index travels with the next append or heartbeat, not in a round of
+    // its own: the service answers forwarded commands itself (raft/service.h), and a
+    // follower's read learns it from the read index.
+    if (advanced) maybe_commit(leader);
   }
   // maybe_commit may have ended this leadership (a configuration without it committed)
   // or, leaving a joint configuration, dropped this follower.
@@ -177,20 +214,14 @@ void Raft::handle_append_response(Leader& leader, const Message& m) {
 }
 
 void Raft::handle_heartbeat_response(Leader& leader, const Message& m) {
-  auto it = leader.progress.find(m.from);
-  if (it == leader.progress.end()) return;
-  Progress& pr = it->second;
-  note_answer(*logger_, id(), m.from, pr);
+  if (!leader.progress.contains(m.from)) return;
+  const auto& resp = std::get<HeartbeatResponse>(m.body);
+  Progress& pr = note_answer(leader, m.from, resp.read_seq);
   pr.on_heartbeat_response();
   // In Probe, answer with an append even when the follower looks caught up: its answer
   // is what moves it back to Replicate if the last probe was lost (etcd raft.go).
   if (pr.match() < log_.last_index() || pr.state() == ProgressState::kProbe) {
     maybe_send_append(leader, m.from, true);
-  }
-
-  const auto& resp = std::get<HeartbeatResponse>(m.body);
-  for (PendingRead& read : leader.reads.ack(id(), m.from, resp.read_seq, voters_)) {
-    release_read(read);
   }
 }
 

@@ -56,9 +56,29 @@ void Service::accept(ClientHandle client, bool is_read, std::string payload) {
   r.is_read = is_read;
   r.payload = std::move(payload);
   r.deadline = now_ + static_cast<std::uint64_t>(config_.request_timeout_ticks);
+  r.retry_at = r.deadline;  // held: routed by flush_held, not by a retry
   requests_.emplace(seq, std::move(r));
-  route(seq);
+  if (held_.empty()) held_since_ = now_;
+  held_.push_back(seq);
+  if (batch_depth_ == 0 && config_.max_batch_delay_ticks == 0) flush_held();
   process_ready();
+}
+
+void Service::flush_held() {
+  if (held_.empty()) return;
+  std::vector<std::uint64_t> seqs;
+  seqs.swap(held_);
+  std::vector<std::uint64_t> reads;
+  for (std::uint64_t seq : seqs) {
+    auto it = requests_.find(seq);
+    if (it == requests_.end()) continue;
+    if (it->second.is_read) {
+      reads.push_back(seq);
+    } else {
+      route_write(seq, it->second);
+    }
+  }
+  if (!reads.empty()) route_reads(reads);
 }
 
 void Service::handle_peer(NodeId from, const PeerMessage& message) {
@@ -68,6 +88,8 @@ void Service::handle_peer(NodeId from, const PeerMessage& message) {
     handle_forward(*f);
   } else if (const auto* rej = std::get_if<ForwardRejected>(&message)) {
     handle_rejection(from, *rej);
+  } else if (const auto* a = std::get_if<ForwardAnswer>(&message)) {
+    handle_answer(*a);
   }
   process_ready();
   route_waiting();
@@ -76,6 +98,10 @@ void Service::handle_peer(NodeId from, const PeerMessage& message) {
 void Service::tick() {
   ++now_;
   raft_.tick();
+  if (batch_depth_ == 0 && !held_.empty() &&
+      now_ >= held_since_ + static_cast<std::uint64_t>(config_.max_batch_delay_ticks)) {
+    flush_held();
+  }
   process_ready();
   route_waiting();
   expire_requests();
@@ -112,7 +138,8 @@ void Service::route_write(std::uint64_t seq, Request& r) {
       return;
     }
   } else if (const NodeId to = forward_target(r); !to.is_none() && now_ >= r.forward_not_before) {
-    host_.send(to, ForwardRequest{raft_.id(), seq, r.payload});
+    // Sent with every other command for that leader routed in this step (send_forwards).
+    outgoing_forwards_[to].push_back(ForwardedCommand{seq, r.payload});
     r.handed_to_leader = true;
     return;
   }
@@ -135,28 +162,43 @@ NodeId Service::forward_target(const Request& r) const {
 // request waits, backing off 1, 2, 4, ... ticks per rejection, and goes to the rejecting
 // node's suggestion if it names another node.
 void Service::handle_rejection(NodeId from, const ForwardRejected& rej) {
-  auto it = requests_.find(rej.seq);
+  for (std::uint64_t seq : rej.seqs) reject_one(from, seq, rej.leader);
+}
+
+void Service::reject_one(NodeId from, std::uint64_t seq, NodeId leader) {
+  auto it = requests_.find(seq);
   if (it == requests_.end()) return;
   Request& r = it->second;
   r.rejected_by = from;
-  r.suggested_leader = rej.leader;
+  r.suggested_leader = leader;
   const int shift = std::min(r.rejections++, 16);
   const auto backoff = std::min<std::uint64_t>(std::uint64_t{1} << shift,
                                                static_cast<std::uint64_t>(config_.max_forward_backoff_ticks));
   r.forward_not_before = now_ + std::max<std::uint64_t>(backoff, 1);
-  wait_for_leader(rej.seq, r);
+  wait_for_leader(seq, r);
 }
 
 void Service::route_read(std::uint64_t seq, Request& r) {
-  if (raft_.read_index(std::to_string(seq))) {
+  (void)r;
+  route_reads({seq});
+}
+
+void Service::route_reads(const std::vector<std::uint64_t>& seqs) {
+  const std::uint64_t group = next_read_group_++;
+  const bool asked = raft_.read_index(std::to_string(group)).has_value();
+  if (asked) read_groups_[group] = seqs;
+  for (std::uint64_t seq : seqs) {
+    Request& r = requests_.at(seq);
+    if (!asked) {
+      wait_for_leader(seq, r);
+      continue;
+    }
     // Backing off (1, 2, 4, 8, 16 times read_retry_ticks): a read the leader granted but
     // this node cannot serve yet (it is far behind) would otherwise ask again every few
-    // ticks, each time costing the leader a heartbeat round.
+    // ticks, each time costing the leader a confirmation round.
     const int shift = std::min(r.read_tries++, 4);
     r.retry_at = now_ + (static_cast<std::uint64_t>(config_.read_retry_ticks) << shift);
-    return;
   }
-  wait_for_leader(seq, r);
 }
 
 void Service::wait_for_leader(std::uint64_t seq, Request& r) {
@@ -185,19 +227,49 @@ void Service::route_waiting() {
 
 void Service::handle_forward(const ForwardRequest& f) {
   if (!raft_.is_leader()) {
-    host_.send(f.origin, ForwardRejected{f.seq, raft_.leader()});
+    std::vector<std::uint64_t> seqs;
+    for (const ForwardedCommand& c : f.commands) seqs.push_back(c.seq);
+    host_.send(f.origin, ForwardRejected{std::move(seqs), raft_.leader()});
     return;
   }
-  // The origin answers its client when it applies this entry.
-  (void)raft_.propose(encode_client_command(f.origin, f.seq, f.command));
+  // We send the origin each result when we apply the entry (send_answers).
+  for (const ForwardedCommand& c : f.commands) {
+    (void)raft_.propose(encode_client_command(f.origin, c.seq, c.command));
+  }
+}
+
+void Service::send_forwards() {
+  for (auto& [to, commands] : outgoing_forwards_) {
+    host_.send(to, ForwardRequest{raft_.id(), std::move(commands)});
+  }
+  outgoing_forwards_.clear();
+}
+
+void Service::send_answers() {
+  for (auto& [origin, results] : outgoing_answers_) {
+    host_.send(origin, ForwardAnswer{std::move(results)});
+  }
+  outgoing_answers_.clear();
+}
+
+void Service::handle_answer(const ForwardAnswer& a) {
+  for (const ForwardAnswer::Result& res : a.results) {
+    auto it = requests_.find(res.seq);
+    if (it == requests_.end() || it->second.is_read || !it->second.handed_to_leader) continue;
+    finish(res.seq, Outcome{Outcome::Status::kOk, res.result, {}});
+  }
 }
 
 void Service::end_batch() {
-  if (batch_depth_ > 0 && --batch_depth_ == 0) process_ready();
+  if (batch_depth_ > 0 && --batch_depth_ == 0) {
+    if (config_.max_batch_delay_ticks == 0) flush_held();
+    process_ready();
+  }
 }
 
 void Service::process_ready() {
   if (batch_depth_ > 0) return;  // end_batch() handles everything at once
+  send_forwards();
   while (raft_.has_ready()) {
     Ready rd = raft_.ready();
     for (Message& m : rd.messages) host_.send(m.to, std::move(m));
@@ -208,14 +280,12 @@ void Service::process_ready() {
     for (Message& m : rd.messages_after_persist) host_.send(m.to, std::move(m));
     for (const Entry& e : rd.committed_entries) apply(e);
     for (const ReadState& rs : rd.read_states) serve_read(rs.context);
-    for (const std::string& ctx : rd.dropped_reads) {
-      // The leader we asked lost leadership: ask again (reads are always safe to retry).
-      auto it = requests_.find(seq_for_context(ctx));
-      if (it != requests_.end()) it->second.retry_at = now_;
-    }
+    // The leader we asked lost leadership: ask again (reads are always safe to retry).
+    for (const std::string& ctx : rd.dropped_reads) retry_reads(ctx);
     raft_.advance(rd);
     maybe_compact();
   }
+  send_answers();
 }
 
 void Service::restore(const Snapshot& snap) {
@@ -286,15 +356,41 @@ void Service::apply(const Entry& e) {
     return;
   }
   std::optional<std::string> result = state_.apply(*cmd);
-  if (!result) return;  // a duplicate
-  if (cmd->origin == raft_.id()) finish(cmd->seq, Outcome{Outcome::Status::kOk, std::move(*result), {}});
+  if (cmd->origin == raft_.id()) {
+    if (result) finish(cmd->seq, Outcome{Outcome::Status::kOk, std::move(*result), {}});
+    return;
+  }
+  if (!raft_.is_leader()) return;
+  // A duplicate (the origin handed it over again: our answer may have been lost) gets the
+  // result of its first application.
+  if (!result) {
+    std::string cached;
+    if (state_.dedup().lookup(cmd->origin.value(), cmd->seq, &cached) != Dedup::Seen::kApplied) return;
+    result = std::move(cached);
+  }
+  outgoing_answers_[cmd->origin].push_back(ForwardAnswer::Result{cmd->seq, std::move(*result)});
 }
 
 void Service::serve_read(const std::string& context) {
-  const std::uint64_t seq = seq_for_context(context);
-  auto it = requests_.find(seq);
-  if (it == requests_.end()) return;  // already answered (a retried read served twice)
-  finish(seq, Outcome{Outcome::Status::kOk, state_.machine().query(it->second.payload), {}});
+  auto group = read_groups_.find(seq_for_context(context));
+  if (group == read_groups_.end()) return;
+  const std::vector<std::uint64_t> seqs = std::move(group->second);
+  read_groups_.erase(group);
+  for (std::uint64_t seq : seqs) {
+    auto it = requests_.find(seq);
+    if (it == requests_.end()) continue;  // already answered (a retried read served twice)
+    finish(seq, Outcome{Outcome::Status::kOk, state_.machine().query(it->second.payload), {}});
+  }
+}
+
+void Service::retry_reads(const std::string& context) {
+  auto group = read_groups_.find(seq_for_context(context));
+  if (group == read_groups_.end()) return;
+  for (std::uint64_t seq : group->second) {
+    auto it = requests_.find(seq);
+    if (it != requests_.end()) it->second.retry_at = now_;
+  }
+  read_groups_.erase(group);
 }
 
 void Service::finish(std::uint64_t seq, Outcome outcome) {
@@ -324,6 +420,13 @@ void Service::expire_requests() {
     }
   }
   for (auto& [seq, outcome] : done) finish(seq, std::move(outcome));
+  // Groups whose answer never came (a lost request) once all their reads are gone.
+  if (read_groups_.size() > requests_.size() + 16) {
+    std::erase_if(read_groups_, [&](const auto& g) {
+      return std::none_of(g.second.begin(), g.second.end(),
+                          [&](std::uint64_t seq) { return requests_.contains(seq); });
+    });
+  }
 }
 
 // A read asks for a read index again; a write that reached a leader but was not seen

@@ -5,8 +5,14 @@
 //
 // Routing (any node accepts any request):
 //  - propose: the leader appends the command; a follower forwards it to the leader it
-//    knows. The command carries its origin, and the origin answers its client when it
-//    applies the entry -- so an answer always reflects the committed, applied result.
+//    knows. The command carries its origin; the leader sends the origin the result when
+//    it applies the entry (ForwardAnswer), and the origin answers its client then or when
+//    it applies the entry itself, whichever comes first -- so an answer always reflects
+//    the committed, applied result.
+//  - batching: with ServiceConfig::max_batch_delay_ticks > 0, requests are held up to that
+//    many ticks and then routed together: one AppendEntries per follower for the leader's
+//    proposals, one forward per leader for a follower's commands, one read index for all
+//    reads. Between begin_batch() and end_batch() requests are held the same way.
 //  - read: ReadIndex (thesis §6.4) on the node the client asked; a follower gets the read
 //    index from the leader and answers from its own state machine once applied that far.
 //    No log write.
@@ -26,6 +32,7 @@
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
 #include "raft/raft.h"
 #include "raft/replicated_state.h"
@@ -37,20 +44,35 @@ namespace raft {
 /// The host's name for one client request awaiting its answer.
 using ClientHandle = std::uint64_t;
 
-/// A follower hands a command to the leader: the envelope's parts.
-struct ForwardRequest {
-  NodeId origin;
+/// One command a follower hands to the leader: the envelope's parts but the origin.
+struct ForwardedCommand {
   std::uint64_t seq = 0;
   std::string command;
 };
 
-/// The node asked was not the leader and did not propose the forwarded command.
+/// A follower hands commands to the leader, as many as it held (one message for a batch).
+struct ForwardRequest {
+  NodeId origin;
+  std::vector<ForwardedCommand> commands;
+};
+
+/// The node asked was not the leader and proposed none of these forwarded commands.
 struct ForwardRejected {
-  std::uint64_t seq = 0;
+  std::vector<std::uint64_t> seqs;
   NodeId leader;  // who it thinks leads, if anyone
 };
 
-using PeerMessage = std::variant<Message, ForwardRequest, ForwardRejected>;
+/// The leader applied commands another node forwarded: their results, so the origin can
+/// answer its clients without waiting to learn the commit index itself.
+struct ForwardAnswer {
+  struct Result {
+    std::uint64_t seq = 0;
+    std::string result;
+  };
+  std::vector<Result> results;
+};
+
+using PeerMessage = std::variant<Message, ForwardRequest, ForwardRejected, ForwardAnswer>;
 
 /// How a client request ended.
 struct Outcome {
@@ -118,6 +140,10 @@ struct ServiceConfig {
   /// After a forward is rejected, the request waits 1, 2, 4, ... up to this many ticks
   /// before it is forwarded again, so stale leader views cannot bounce it at network speed.
   int max_forward_backoff_ticks = 16;
+  /// Batching with a bound: a request is held at most this many ticks (whole ticks: it
+  /// goes out on the tick at which it has waited this long), so that one message carries
+  /// many. 0: routed at once.
+  int max_batch_delay_ticks = 0;
 };
 
 class Service {
@@ -176,12 +202,20 @@ class Service {
 
   void accept(ClientHandle client, bool is_read, std::string payload);
   void route(std::uint64_t seq);
+  /// Routes the held requests together (see ServiceConfig::max_batch_delay_ticks).
+  void flush_held();
   void route_write(std::uint64_t seq, Request& r);
   void route_read(std::uint64_t seq, Request& r);
+  /// Asks for one read index for all of `seqs`.
+  void route_reads(const std::vector<std::uint64_t>& seqs);
+  void send_forwards();
+  void send_answers();
+  void handle_answer(const ForwardAnswer& a);
   void wait_for_leader(std::uint64_t seq, Request& r);
   void route_waiting();
   void handle_forward(const ForwardRequest& f);
   void handle_rejection(NodeId from, const ForwardRejected& rej);
+  void reject_one(NodeId from, std::uint64_t seq, NodeId leader);
   [[nodiscard]] NodeId forward_target(const Request& r) const;
   void retry_due(std::uint64_t seq, Request& r);
   void note_lost_proposal(const Entry& e);
@@ -191,6 +225,7 @@ class Service {
   void answer_covered_writes();
   void maybe_compact();
   void serve_read(const std::string& context);
+  void retry_reads(const std::string& context);
   void finish(std::uint64_t seq, Outcome outcome);
   void expire_requests();
   [[nodiscard]] static std::uint64_t seq_for_context(const std::string& context);
@@ -209,6 +244,15 @@ class Service {
   std::uint64_t next_seq_;
   std::map<std::uint64_t, Request> requests_;  // by seq, commands and reads
   std::deque<std::uint64_t> waiting_;          // seqs waiting for a leader
+  std::vector<std::uint64_t> held_;            // seqs held for the next batch
+  std::uint64_t held_since_ = 0;               // tick at which the oldest was held
+  /// Reads that share one read index, by the context they asked with.
+  std::map<std::uint64_t, std::vector<std::uint64_t>> read_groups_;
+  std::uint64_t next_read_group_ = 1;
+  /// Forwards to send at the end of this step, one message per leader.
+  std::map<NodeId, std::vector<ForwardedCommand>> outgoing_forwards_;
+  /// Leader: results for other origins, one message per origin per Ready.
+  std::map<NodeId, std::vector<ForwardAnswer::Result>> outgoing_answers_;
   /// Our own proposals by log index, with the term they were proposed in: a different
   /// entry committed at that index means the proposal was lost (overwritten after a
   /// leader change, §5.3), and the command is handed over again at once.

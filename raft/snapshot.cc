@@ -121,6 +121,7 @@ void Raft::install_snapshot(const Message& m, Snapshot snap) {
     // everything up to it equals the leader's. Keep our log (the entries after it too)
     // and just commit up to it; applying our own entries gives the same state.
     log_.commit_to(meta.index);
+    leader_match_ = std::max(leader_match_, meta.index);
     logger_->info("{}: snapshot at {} from {} not needed: the log already holds it",
                   id().value(), meta.index.value(), m.from.value());
   } else {
@@ -129,6 +130,8 @@ void Raft::install_snapshot(const Message& m, Snapshot snap) {
                   id().value(), meta.index.value(), meta.term.value(), snap.data.size(),
                   m.from.value(), log_.committed().value(), meta.index.value());
     log_.restore(std::move(snap));
+    leader_match_ = meta.index;
+    leader_commit_ = std::max(leader_commit_, meta.index);
     on_snapshot_restored(meta);
   }
   // Leaves only after the Ready that persists the snapshot (Raft::send).

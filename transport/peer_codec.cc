@@ -6,7 +6,7 @@ namespace transport {
 
 namespace {
 
-enum Kind : std::uint8_t { kRaft = 1, kForward = 2, kRejected = 3 };
+enum Kind : std::uint8_t { kRaft = 1, kForward = 2, kRejected = 3, kAnswer = 4 };
 
 // Body types: the index of each alternative in raft::MessageBody, written explicitly so a
 // reordering of the variant cannot silently change the wire format.
@@ -71,6 +71,7 @@ struct BodyWriter {
     put_varint(out, b.prev_log_index.value());
     put_varint(out, b.prev_log_term.value());
     put_varint(out, b.leader_commit.value());
+    put_varint(out, b.read_seq);
     put_varint(out, b.entries.size());
     for (const raft::Entry& e : b.entries) put_entry(out, e);
   }
@@ -79,6 +80,7 @@ struct BodyWriter {
     put_varint(out, b.index.value());
     put_varint(out, b.hint_index.value());
     put_varint(out, b.hint_term.value());
+    put_varint(out, b.read_seq);
   }
   void operator()(const raft::HeartbeatRequest& b) const {
     put_varint(out, b.commit.value());
@@ -220,6 +222,7 @@ raft::MessageBody read_body(Reader& r, std::uint8_t type) {
       b.prev_log_index = raft::Index{r.varint("prev_log_index")};
       b.prev_log_term = raft::Term{r.varint("prev_log_term")};
       b.leader_commit = raft::Index{r.varint("leader_commit")};
+      b.read_seq = r.varint("read_seq");
       const std::uint64_t n = r.count("entries", 4);
       b.entries.reserve(n);
       for (std::uint64_t i = 0; i < n; ++i) b.entries.push_back(read_entry(r));
@@ -231,6 +234,7 @@ raft::MessageBody read_body(Reader& r, std::uint8_t type) {
       b.index = raft::Index{r.varint("index")};
       b.hint_index = raft::Index{r.varint("hint_index")};
       b.hint_term = raft::Term{r.varint("hint_term")};
+      b.read_seq = r.varint("read_seq");
       return b;
     }
     case kHeartbeatRequest: {
@@ -269,6 +273,27 @@ raft::MessageBody read_body(Reader& r, std::uint8_t type) {
   }
 }
 
+std::vector<WireItem> read_items(Reader& r, const char* what) {
+  const std::uint64_t n = r.count(what, 2);
+  std::vector<WireItem> items;
+  items.reserve(n);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    WireItem item;
+    item.seq = r.varint("seq");
+    item.bytes = std::string(r.bytes(what));
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+void put_items(std::string& out, const std::vector<WireItem>& items) {
+  put_varint(out, items.size());
+  for (const WireItem& item : items) {
+    put_varint(out, item.seq);
+    put_bytes(out, item.bytes);
+  }
+}
+
 WireMessage read_message(Reader& r) {
   switch (r.u8("kind")) {
     case kRaft: {
@@ -282,16 +307,17 @@ WireMessage read_message(Reader& r) {
     case kForward: {
       WireForward f;
       f.origin = raft::NodeId{r.varint("origin")};
-      f.seq = r.varint("seq");
-      f.command = std::string(r.bytes("command"));
+      f.commands = read_items(r, "command");
       return f;
     }
     case kRejected: {
       WireRejected j;
-      j.seq = r.varint("seq");
       j.leader = raft::NodeId{r.varint("leader")};
+      const std::uint64_t n = r.count("seqs", 1);
+      for (std::uint64_t i = 0; i < n; ++i) j.seqs.push_back(r.varint("seq"));
       return j;
     }
+    case kAnswer: return WireAnswer{read_items(r, "result")};
     default: Reader::fail("kind", "unknown");
   }
 }
@@ -307,13 +333,15 @@ void encode_peer_message(const WireMessage& m, std::string& out) {
   } else if (const auto* f = std::get_if<WireForward>(&m)) {
     put_u8(out, kForward);
     put_varint(out, f->origin.value());
-    put_varint(out, f->seq);
-    put_bytes(out, f->command);
-  } else {
-    const auto& j = std::get<WireRejected>(m);
+    put_items(out, f->commands);
+  } else if (const auto* j = std::get_if<WireRejected>(&m)) {
     put_u8(out, kRejected);
-    put_varint(out, j.seq);
-    put_varint(out, j.leader.value());
+    put_varint(out, j->leader.value());
+    put_varint(out, j->seqs.size());
+    for (std::uint64_t seq : j->seqs) put_varint(out, seq);
+  } else {
+    put_u8(out, kAnswer);
+    put_items(out, std::get<WireAnswer>(m).results);
   }
 }
 

@@ -5,8 +5,9 @@
 //
 //   payload   := kind u8, body
 //   kind 1    raft::Message: from, to, term (varints), body type u8, body fields
-//   kind 2    forward request: origin, seq (varints), command (bytes)
-//   kind 3    forward rejected: seq, leader (varints)
+//   kind 2    forward request: origin, count (varints), count x (seq varint, command bytes)
+//   kind 3    forward rejected: leader, count (varints), count x seq varint
+//   kind 4    forward answer: count varint, count x (seq varint, result bytes)
 //   bytes     := length varint, the bytes
 //
 // The decoder trusts nothing: every length is checked against what is left, every enum
@@ -18,28 +19,41 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "raft/expected.h"
 #include "raft/message.h"
 
 namespace transport {
 
-/// A follower hands a client's command to the leader (the service's ForwardRequest).
+/// A request number and its bytes: a forwarded command, or a command's result.
+struct WireItem {
+  std::uint64_t seq = 0;
+  std::string bytes;
+  friend bool operator==(const WireItem&, const WireItem&) = default;
+};
+
+/// A follower hands clients' commands to the leader (the service's ForwardRequest).
 struct WireForward {
   raft::NodeId origin;
-  std::uint64_t seq = 0;
-  std::string command;
+  std::vector<WireItem> commands;
   friend bool operator==(const WireForward&, const WireForward&) = default;
 };
 
-/// The node a command was forwarded to does not lead (the service's ForwardRejected).
+/// The node commands were forwarded to does not lead (the service's ForwardRejected).
 struct WireRejected {
-  std::uint64_t seq = 0;
+  std::vector<std::uint64_t> seqs;
   raft::NodeId leader;
   friend bool operator==(const WireRejected&, const WireRejected&) = default;
 };
 
-using WireMessage = std::variant<raft::Message, WireForward, WireRejected>;
+/// The leader's results for forwarded commands (the service's ForwardAnswer).
+struct WireAnswer {
+  std::vector<WireItem> results;
+  friend bool operator==(const WireAnswer&, const WireAnswer&) = default;
+};
+
+using WireMessage = std::variant<raft::Message, WireForward, WireRejected, WireAnswer>;
 
 /// Appends the encoding of `m` to `out`.
 void encode_peer_message(const WireMessage& m, std::string& out);

@@ -302,10 +302,17 @@ bool Runtime::Impl::on_frame(raft::NodeId from, std::string_view payload) {
     if (m->from != from) return false;  // a peer speaks for itself only
     push(PeerIn{from, std::move(*m)});
   } else if (auto* f = std::get_if<transport::WireForward>(&*decoded)) {
-    push(PeerIn{from, raft::ForwardRequest{f->origin, f->seq, std::move(f->command)}});
+    raft::ForwardRequest fr{f->origin, {}};
+    for (transport::WireItem& c : f->commands) fr.commands.push_back({c.seq, std::move(c.bytes)});
+    push(PeerIn{from, std::move(fr)});
+  } else if (auto* j = std::get_if<transport::WireRejected>(&*decoded)) {
+    push(PeerIn{from, raft::ForwardRejected{std::move(j->seqs), j->leader}});
   } else {
-    const auto& j = std::get<transport::WireRejected>(*decoded);
-    push(PeerIn{from, raft::ForwardRejected{j.seq, j.leader}});
+    raft::ForwardAnswer a;
+    for (transport::WireItem& r : std::get<transport::WireAnswer>(*decoded).results) {
+      a.results.push_back({r.seq, std::move(r.bytes)});
+    }
+    push(PeerIn{from, std::move(a)});
   }
   return true;
 }
@@ -315,10 +322,15 @@ void Runtime::Impl::send(raft::NodeId to, raft::PeerMessage message) {
   if (auto* m = std::get_if<raft::Message>(&message)) {
     transport::encode_peer_message(std::move(*m), payload);
   } else if (auto* f = std::get_if<raft::ForwardRequest>(&message)) {
-    transport::encode_peer_message(transport::WireForward{f->origin, f->seq, std::move(f->command)}, payload);
+    transport::WireForward w{f->origin, {}};
+    for (raft::ForwardedCommand& c : f->commands) w.commands.push_back({c.seq, std::move(c.command)});
+    transport::encode_peer_message(w, payload);
+  } else if (auto* j = std::get_if<raft::ForwardRejected>(&message)) {
+    transport::encode_peer_message(transport::WireRejected{std::move(j->seqs), j->leader}, payload);
   } else {
-    const auto& j = std::get<raft::ForwardRejected>(message);
-    transport::encode_peer_message(transport::WireRejected{j.seq, j.leader}, payload);
+    transport::WireAnswer w;
+    for (auto& r : std::get<raft::ForwardAnswer>(message).results) w.results.push_back({r.seq, std::move(r.result)});
+    transport::encode_peer_message(w, payload);
   }
   transport_->send(to, std::move(payload));
 }

@@ -39,6 +39,12 @@ class KvNode final : public raft::ServiceHost {
     }
     cfg.raft.pre_vote = opt.pre_vote;
     cfg.raft.check_quorum = opt.check_quorum;
+    cfg.raft.lease_read = opt.lease_reads;
+    cfg.max_batch_delay_ticks = opt.max_batch_delay_ms / opt.tick_ms;
+    // A read not answered in ~100 ms asks again: a follower's read takes two network
+    // round trips (to the leader, and its confirmation), so at 10 ms latency the default
+    // of 5 ticks would re-ask reads that were on their way.
+    cfg.read_retry_ticks = std::max(5, 100 / opt.tick_ms);
     cfg.raft.seed = std::random_device{}() | 1;
     cfg.incarnation = std::random_device{}();
     cfg.leader_wait_ticks = std::max(1, opt.leader_wait_ms / opt.tick_ms);

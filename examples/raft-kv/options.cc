@@ -19,6 +19,13 @@ const char* const kUsage =
     "  --request-timeout-ms N   forget a request after this long (default 5000)\n"
     "  --no-pre-vote            disable pre-vote (thesis §9.6)\n"
     "  --no-check-quorum        disable check-quorum (thesis §6.2)\n"
+    "  --lease-reads            serve reads on the leader's lease (thesis §6.4.1) instead\n"
+    "                           of confirming leadership for each: no round trip, but\n"
+    "                           correct only while clocks drift by less than 10 %\n"
+    "                           (the lease ends that much before a follower would vote\n"
+    "                           again); needs check-quorum\n"
+    "  --max-batch-delay-ms D   hold requests up to D ms (whole ticks) so one message\n"
+    "                           carries many: fewer messages, D more latency (default 0)\n"
     "  --data-dir DIR           keep term, vote and log in a write-ahead log under\n"
     "                           DIR/<node id>/ (created at init), so a killed node\n"
     "                           recovers them; without it state is in memory only\n"
@@ -75,6 +82,19 @@ std::optional<Options> parse_options(const std::vector<std::string>& args, std::
       o.check_quorum = false;
       continue;
     }
+    if (a == "--lease-reads") {
+      o.lease_reads = true;
+      continue;
+    }
+    if (a == "--max-batch-delay-ms") {
+      if (i + 1 >= args.size() || !parse_count(args[i + 1], o.max_batch_delay_ms) ||
+          o.max_batch_delay_ms > 60'000) {
+        error = "--max-batch-delay-ms needs a number of milliseconds from 0 to 60000";
+        return std::nullopt;
+      }
+      ++i;
+      continue;
+    }
     if (a == "--data-dir") {
       if (i + 1 >= args.size() || args[i + 1].empty()) {
         error = "--data-dir needs a directory";
@@ -108,6 +128,10 @@ std::optional<Options> parse_options(const std::vector<std::string>& args, std::
   }
   if (o.heartbeat_ms >= o.election_timeout_ms) {
     error = "--heartbeat-ms must be smaller than --election-timeout-ms";
+    return std::nullopt;
+  }
+  if (o.lease_reads && !o.check_quorum) {
+    error = "--lease-reads needs check-quorum: without it followers make no promise a lease could rest on";
     return std::nullopt;
   }
   if (o.tick_ms > o.heartbeat_ms) {

@@ -15,6 +15,12 @@ struct Options {
   int request_timeout_ms = 5000;   // stop tracking a request after this
   bool pre_vote = true;
   bool check_quorum = true;
+  /// Lease reads (thesis §6.4.1): the leader serves reads without a confirmation round
+  /// while a quorum answered it within the lease. Needs check-quorum; assumes clock drift
+  /// of at most 10 %.
+  bool lease_reads = false;
+  /// Requests are held up to this long (whole ticks) so one message carries many. 0: none.
+  int max_batch_delay_ms = 0;
   /// Empty: state in memory only. Else the node keeps its log in DIR/<node id>/.
   std::string data_dir;
   /// Log compaction: snapshot the state and compact the log every N applied entries.

@@ -127,6 +127,18 @@ std::size_t Cluster::deliver_all(std::size_t max_messages) {
   return delivered;
 }
 
+void Cluster::spread_commit() {
+  deliver_all();
+  for (int i = 0; i < 2; ++i) {
+    for (auto& [id, n] : nodes_) {
+      if (!n.raft || !n.raft->is_leader()) continue;
+      for (int t = 0; t < n.raft->config().heartbeat_tick; ++t) n.raft->tick();
+    }
+    process_ready();
+    deliver_all();
+  }
+}
+
 void Cluster::run(int rounds) {
   for (int i = 0; i < rounds; ++i) {
     tick_all();

@@ -56,6 +56,10 @@ class Cluster {
   void deliver_at(std::size_t i);
   /// Ticks every node and delivers, `rounds` times.
   void run(int rounds);
+  /// Ticks only the leaders through two heartbeat intervals, delivering: a new commit index
+  /// reaches followers with the next append or heartbeat, and a follower that just got an
+  /// append skips one heartbeat. Followers are not ticked, so no election starts.
+  void spread_commit();
   /// Runs until some node leads and every connected node knows it; returns it (or
   /// kNoNode after max_rounds).
   NodeId wait_for_leader(int max_rounds = 200);

@@ -370,7 +370,9 @@ TEST(Service, RejectedForwardIsNotBouncedBackAtOnce) {
   ASSERT_EQ(queued.size(), 1u);
   const auto& fwd = std::get<ForwardRequest>(std::get<2>(queued[0]));
   // As if l had just lost leadership and knew no leader.
-  net.service(f).handle_peer(l, ForwardRejected{fwd.seq, raft::kNoNode});
+  ASSERT_EQ(fwd.commands.size(), 1u);
+  const std::uint64_t seq = fwd.commands[0].seq;
+  net.service(f).handle_peer(l, ForwardRejected{{seq}, raft::kNoNode});
   EXPECT_EQ(net.count_queued(is_forward), 0u) << "re-forwarded in the same call";
   std::size_t forwards = 0;
   net.drop = [&](NodeId, NodeId to, const PeerMessage& m) {
@@ -381,7 +383,7 @@ TEST(Service, RejectedForwardIsNotBouncedBackAtOnce) {
   for (int i = 0; i < 8; ++i) {
     const std::size_t before = forwards;
     net.tick();
-    if (forwards > before) net.service(f).handle_peer(l, ForwardRejected{fwd.seq, raft::kNoNode});
+    if (forwards > before) net.service(f).handle_peer(l, ForwardRejected{{seq}, raft::kNoNode});
     net.deliver_all();
   }
   EXPECT_LE(forwards, 3u) << "backoff 1, 2, 4 ticks: at most 3 tries in 8 ticks";

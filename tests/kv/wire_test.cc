@@ -146,13 +146,24 @@ TEST(Wire, EntryPayloadsOfAnyBytesRoundTrip) {
 }
 
 TEST(Wire, ForwardMessagesRoundTrip) {
-  raft::ForwardRequest f{NodeId{3}, 42, encode_operation(Operation::cas(1, 2, 3))};
+  raft::ForwardRequest f{NodeId{3}, {{42, encode_operation(Operation::cas(1, 2, 3))}, {43, "w"}}};
   auto back = std::get<raft::ForwardRequest>(round_trip(f));
   EXPECT_EQ(back.origin, NodeId{3});
-  EXPECT_EQ(back.seq, 42u);
-  EXPECT_EQ(back.command, f.command) << "binary command bytes survive the JSON text";
-  auto rej = std::get<raft::ForwardRejected>(round_trip(raft::ForwardRejected{42, NodeId{2}}));
+  ASSERT_EQ(back.commands.size(), 2u);
+  EXPECT_EQ(back.commands[0].seq, 42u);
+  EXPECT_EQ(back.commands[0].command, f.commands[0].command) << "binary command bytes survive the JSON text";
+  EXPECT_EQ(back.commands[1].seq, 43u);
+  auto rej = std::get<raft::ForwardRejected>(round_trip(raft::ForwardRejected{{42, 43}, NodeId{2}}));
   EXPECT_EQ(rej.leader, NodeId{2});
+  EXPECT_EQ(rej.seqs, (std::vector<std::uint64_t>{42, 43}));
+  auto ans = std::get<raft::ForwardAnswer>(round_trip(raft::ForwardAnswer{{{7, std::string("\x01\0", 2)}}}));
+  ASSERT_EQ(ans.results.size(), 1u);
+  EXPECT_EQ(ans.results[0].seq, 7u);
+  EXPECT_EQ(ans.results[0].result, std::string("\x01\0", 2));
+  // A malformed batch is a clear error, not a crash.
+  auto bad = decode_peer(json{{"type", "kv_forward"}, {"origin", 1}, {"commands", {{1}}}}, NodeId{1}, NodeId{2});
+  ASSERT_TRUE(std::holds_alternative<DecodeError>(bad));
+  EXPECT_NE(std::get<DecodeError>(bad).what.find("commands"), std::string::npos);
 }
 
 TEST(Wire, MalformedBodiesNameTheField) {

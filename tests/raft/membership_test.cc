@@ -34,7 +34,7 @@ bool has_applied(Cluster& c, NodeId id, const std::string& data) {
 // Commits a proposal through `leader` and settles the cluster.
 void commit_one(Cluster& c, NodeId leader, const std::string& data) {
   ASSERT_TRUE(c.propose(leader, data).has_value());
-  c.deliver_all();
+  c.spread_commit();
 }
 
 // A leader elected in a 3-voter cluster whose first own-term entry (the no-op) committed.

@@ -78,7 +78,7 @@ TEST(PlantedBugs, InstallingASnapshotOlderThanTheCommitIndexIsCaughtByInvariantC
   c.compact(NodeId{1});
   const Snapshot old = c.state(NodeId{1}).storage->snapshot();
   for (int i = 0; i < 5; ++i) c.propose(NodeId{1}, "b" + std::to_string(i));
-  c.deliver_all();
+  c.spread_commit();
   ASSERT_GT(c.node(NodeId{2}).log().committed(), old.meta.index);
   // The old snapshot's transfer, delivered late.
   c.queue().push_back(Message{NodeId{1}, NodeId{2}, c.node(NodeId{1}).term(),

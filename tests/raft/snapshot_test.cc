@@ -250,6 +250,7 @@ TEST(Snapshot, RestartStartsFromTheSnapshotAndTheLogTail_7) {
   c.compact(f);
   const Index snap_index = c.state(f).storage->snapshot().meta.index;
   propose_n(c, leader, 5);
+  c.spread_commit();
   const std::vector<Entry> before = c.state(f).applied;
   c.crash(f);
   c.restart(f);
@@ -293,7 +294,7 @@ TEST(Snapshot, LateDuplicateOfAnOldSnapshotChangesNothing_7) {
   c.compact(NodeId{1});
   const Snapshot old = c.state(NodeId{1}).storage->snapshot();
   for (int i = 0; i < 5; ++i) c.propose(NodeId{1}, "b" + std::to_string(i));
-  c.deliver_all();
+  c.spread_commit();
   const Index commit = c.node(NodeId{2}).log().committed();
   const std::vector<Entry> applied = c.state(NodeId{2}).applied;
   c.queue().push_back(Message{NodeId{1}, NodeId{2}, c.node(NodeId{1}).term(),

@@ -46,12 +46,16 @@ TEST(PeerCodec, EveryMessageTypeRoundTrips) {
     EXPECT_EQ(rm.body.index(), body.index());
     EXPECT_EQ(rm.term, raft::Term{~0ull});
   }
-  const WireMessage fwd = transport::WireForward{raft::NodeId{3}, 1ull << 33, std::string("cmd\0x", 5)};
+  const WireMessage fwd = transport::WireForward{
+      raft::NodeId{3}, {{1ull << 33, std::string("cmd\0x", 5)}, {7, "second"}}};
   EXPECT_EQ(std::get<transport::WireForward>(*decode_peer_message(encode_peer_message(fwd))),
             std::get<transport::WireForward>(fwd));
-  const WireMessage rej = transport::WireRejected{42, raft::NodeId{1}};
+  const WireMessage rej = transport::WireRejected{{42, 43}, raft::NodeId{1}};
   EXPECT_EQ(std::get<transport::WireRejected>(*decode_peer_message(encode_peer_message(rej))),
             std::get<transport::WireRejected>(rej));
+  const WireMessage ans = transport::WireAnswer{{{5, ""}, {6, std::string("r\0", 2)}}};
+  EXPECT_EQ(std::get<transport::WireAnswer>(*decode_peer_message(encode_peer_message(ans))),
+            std::get<transport::WireAnswer>(ans));
 }
 
 TEST(PeerCodec, EveryStrictPrefixAndEveryExtensionIsRefused) {

@@ -13,7 +13,8 @@ std::string message_name(const raft::PeerMessage& m) {
   if (const auto* r = std::get_if<raft::Message>(&m)) {
     return std::string(raft::message_type_name(r->body)) + " t" + std::to_string(r->term.value());
   }
-  return std::holds_alternative<raft::ForwardRequest>(m) ? "ForwardRequest" : "ForwardRejected";
+  if (std::holds_alternative<raft::ForwardRequest>(m)) return "ForwardRequest";
+  return std::holds_alternative<raft::ForwardRejected>(m) ? "ForwardRejected" : "ForwardAnswer";
 }
 
 }  // namespace

@@ -1,0 +1,180 @@
+// Message economy (thesis §6.4, and what etcd-raft and LogCabin do to keep a quiet cluster
+// quiet): confirmation rounds shared with appends, heartbeats skipped for followers that
+// just heard from the leader, a follower's read counting that follower, and commit news
+// riding on the next message instead of a round of its own.
+#include <gtest/gtest.h>
+
+#include "raft/testing/cluster.h"
+#include "test_util.h"
+
+namespace raft {
+namespace {
+
+using test::bodies_of;
+using test::count_of;
+using test::manual;
+using test::msg;
+using testing::Cluster;
+
+std::vector<Message> sent_by(Cluster& c, NodeId from) {
+  std::vector<Message> out;
+  for (const Message& m : c.queue()) {
+    if (m.from == from) out.push_back(m);
+  }
+  return out;
+}
+
+// §6.4: a read registered before the next Ready rides on the appends of that Ready: they
+// carry its round, their answers confirm it, and no heartbeat goes out for it.
+TEST(ReadIndex, AnAppendRoundConfirmsLeadershipLikeAHeartbeat_6_4) {
+  Cluster c(3, 1, manual);
+  c.elect(NodeId{1});
+  ASSERT_TRUE(c.node(NodeId{1}).propose("w").has_value());
+  ASSERT_TRUE(c.node(NodeId{1}).read_index("r"));
+  c.process_ready();
+  const std::vector<Message> out = sent_by(c, NodeId{1});
+  EXPECT_EQ(count_of<HeartbeatRequest>(out), 0u) << "the appends carry the read's round";
+  const auto appends = bodies_of<AppendRequest>(out);
+  ASSERT_EQ(appends.size(), 2u);
+  EXPECT_GT(appends[0].read_seq, 0u);
+  c.deliver_all();
+  ASSERT_EQ(c.state(NodeId{1}).reads.size(), 1u);
+  EXPECT_EQ(c.state(NodeId{1}).reads[0].context, "r");
+}
+
+// A read a follower asks for counts that follower: with the leader it is a quorum of 3, so
+// the leader answers at once, with no round; the follower serves it only if the answer
+// arrives while it is still in the leader's term (it then voted in no newer term).
+TEST(ReadIndex, TheAskingFollowerCountsTowardTheQuorum_6_4) {
+  Cluster c(3, 1, manual);
+  c.elect(NodeId{1});
+  c.spread_commit();
+  ASSERT_TRUE(c.node(NodeId{2}).read_index("f"));
+  c.process_ready();
+  c.deliver_all(1);  // the request reaches the leader
+  const std::vector<Message> out = sent_by(c, NodeId{1});
+  EXPECT_EQ(count_of<HeartbeatRequest>(out), 0u);
+  ASSERT_EQ(count_of<ReadIndexResponse>(out), 1u);
+  c.deliver_all();
+  ASSERT_EQ(c.state(NodeId{2}).reads.size(), 1u);
+}
+
+// In a cluster of 5 the leader and the asking follower need one more: one heartbeat.
+TEST(ReadIndex, AFollowersReadInAClusterOfFiveAsksOneMoreFollower_6_4) {
+  Cluster c(5, 1, manual);
+  c.elect(NodeId{1});
+  c.spread_commit();
+  ASSERT_TRUE(c.node(NodeId{2}).read_index("f"));
+  c.process_ready();
+  c.deliver_all(1);
+  const std::vector<Message> out = sent_by(c, NodeId{1});
+  EXPECT_EQ(count_of<ReadIndexResponse>(out), 0u) << "not confirmed yet";
+  const auto hbs = bodies_of<HeartbeatRequest>(out);
+  EXPECT_EQ(hbs.size(), 1u);
+  c.deliver_all();
+  ASSERT_EQ(c.state(NodeId{2}).reads.size(), 1u);
+}
+
+// The answer comes back after the follower moved to a newer term: it may have voted for
+// another leader since, so it must not count -- the read is not served.
+TEST(ReadIndex, AFollowerInANewerTermDoesNotServeAnOldLeadersAnswer_6_4) {
+  Cluster c(3, 1, manual);
+  c.elect(NodeId{1});
+  c.spread_commit();
+  Raft& f = c.node(NodeId{2});
+  const Term old = f.term();
+  f.step(msg(3, 2, old.value() + 1, VoteRequest{false, f.log().last_index(), f.log().last_term()}));
+  c.process_ready();
+  ASSERT_GT(f.term(), old);
+  f.step(msg(1, 2, old.value(), ReadIndexResponse{"late", f.log().committed(), true}));
+  c.process_ready();
+  EXPECT_TRUE(c.state(NodeId{2}).reads.empty());
+}
+
+// If the followers a read round asked do not answer, the next heartbeat tick asks all.
+TEST(ReadIndex, AnUnansweredReadRoundGoesToEveryFollowerOnTheNextTick_6_4) {
+  Cluster c(3, 1, manual);
+  c.elect(NodeId{1});
+  c.spread_commit();
+  ASSERT_TRUE(c.node(NodeId{1}).read_index("r"));
+  c.process_ready();
+  const auto first = bodies_of<HeartbeatRequest>(sent_by(c, NodeId{1}));
+  ASSERT_EQ(first.size(), 1u);
+  c.drop_all();  // lost
+  c.tick(NodeId{1});
+  EXPECT_EQ(count_of<HeartbeatRequest>(sent_by(c, NodeId{1})), 2u);
+  c.deliver_all();
+  ASSERT_EQ(c.state(NodeId{1}).reads.size(), 1u);
+}
+
+// A follower that got an append since the last heartbeat tick just heard from the leader:
+// no heartbeat for it on this tick; one on the next if nothing else went to it.
+TEST(Heartbeat, NoHeartbeatToAFollowerThatGotAnAppendWithinTheInterval) {
+  Cluster c(3, 1, manual);
+  c.elect(NodeId{1});
+  c.spread_commit();
+  c.tick(NodeId{1});
+  ASSERT_EQ(count_of<HeartbeatRequest>(sent_by(c, NodeId{1})), 2u) << "quiet: heartbeats";
+  c.deliver_all();
+  ASSERT_TRUE(c.propose(NodeId{1}, "w").has_value());
+  c.deliver_all();
+  c.tick(NodeId{1});
+  EXPECT_EQ(count_of<HeartbeatRequest>(sent_by(c, NodeId{1})), 0u);
+  c.tick(NodeId{1});
+  EXPECT_EQ(count_of<HeartbeatRequest>(sent_by(c, NodeId{1})), 2u);
+}
+
+// A commit index travels with the next append or heartbeat, not as a round of its own.
+TEST(Commit, ANewCommitIndexRidesOnTheNextAppendOrHeartbeat_5_3) {
+  Cluster c(3, 1, manual);
+  c.elect(NodeId{1});
+  c.spread_commit();
+  ASSERT_TRUE(c.propose(NodeId{1}, "w").has_value());
+  const std::size_t delivered = c.deliver_all();
+  EXPECT_EQ(delivered, 4u) << "two appends and two answers";
+  const Index commit = c.node(NodeId{1}).log().committed();
+  EXPECT_LT(c.node(NodeId{2}).log().committed(), commit) << "not told yet";
+  c.spread_commit();
+  EXPECT_EQ(c.node(NodeId{2}).log().committed(), commit);
+  EXPECT_TRUE(c.checker().ok()) << c.checker().report();
+}
+
+// A read index is committed: the asking follower commits up to it as far as its log is
+// known to match the leader's, so its read need not wait for the next heartbeat.
+TEST(ReadIndex, TheAskingFollowerCommitsUpToTheReadIndex_6_4) {
+  Cluster c(3, 1, manual);
+  c.elect(NodeId{1});
+  ASSERT_TRUE(c.propose(NodeId{1}, "w").has_value());
+  c.deliver_all();
+  const Index commit = c.node(NodeId{1}).log().committed();
+  ASSERT_LT(c.node(NodeId{2}).log().committed(), commit);
+  ASSERT_TRUE(c.node(NodeId{2}).read_index("f"));
+  c.deliver_all();
+  EXPECT_EQ(c.node(NodeId{2}).log().committed(), commit);
+  ASSERT_EQ(c.state(NodeId{2}).reads.size(), 1u);
+  EXPECT_TRUE(c.checker().ok()) << c.checker().report();
+}
+
+// ...but never past what it holds in agreement with this leader: entries from an older
+// leader may still be overwritten, even at indexes the read index covers.
+TEST(ReadIndex, AReadIndexNeverCommitsEntriesOfAnOlderLeader_6_4) {
+  test::Solo f(2);
+  f.raft->step(msg(1, 2, 1, AppendRequest{Index{0}, Term{0},
+                                          {test::entry(1, 1), test::entry(2, 1), test::entry(3, 1)},
+                                          Index{0}}));
+  f.persist();
+  ASSERT_EQ(f.raft->log().last_index(), Index{3});
+  // Leader 3 of term 2 has not sent us anything yet; its log may differ from 1 on.
+  f.raft->step(msg(3, 2, 2, HeartbeatRequest{Index{0}, 0}));
+  f.persist();
+  f.raft->step(msg(3, 2, 2, ReadIndexResponse{"x", Index{3}, true}));
+  f.persist();
+  EXPECT_EQ(f.raft->log().committed(), Index{0});
+  // Once leader 3's append shows our log matches up to 3, the read index commits it.
+  f.raft->step(msg(3, 2, 2, AppendRequest{Index{3}, Term{1}, {}, Index{0}}));
+  f.persist();
+  EXPECT_EQ(f.raft->log().committed(), Index{3});
+}
+
+}  // namespace
+}  // namespace raft
