@@ -66,7 +66,7 @@ TEST(SingleServerChange, DemotedVoterStaysAsLearnerAndNoLongerCounts_4_2) {
     EXPECT_EQ(c.node(NodeId{n}).configuration().learners, ids({3})) << n;
   }
   ASSERT_TRUE(c.propose(NodeId{1}, "seen-by-3").has_value());
-  c.deliver_all();
+  c.spread_commit();  // followers learn the commit index with the next message
   EXPECT_TRUE(has_applied(c, NodeId{3}, "seen-by-3")) << "a learner still gets the log";
   // Leader plus the demoted node is not a majority of {1,2}.
   c.isolate(NodeId{2});
@@ -103,7 +103,7 @@ TEST(JointConsensus, DemotedVoterVotesInCOldThenStaysAsLearner_4_3) {
     EXPECT_EQ(conf.learners, ids({3})) << n;
   }
   ASSERT_TRUE(c.propose(NodeId{1}, "after").has_value());
-  c.deliver_all();
+  c.spread_commit();  // followers learn the commit index with the next message
   EXPECT_TRUE(has_applied(c, NodeId{3}, "after"));
   EXPECT_TRUE(has_applied(c, NodeId{4}, "after"));
   EXPECT_TRUE(c.checker().ok()) << c.checker().report();
@@ -137,7 +137,7 @@ TEST(SingleServerChange, DemotedLeaderStepsDownAndFollowsAsLearner_4_2_2) {
   ASSERT_FALSE(l.is_none());
   EXPECT_NE(l, NodeId{1});
   ASSERT_TRUE(c.propose(l, "new-leader").has_value());
-  c.deliver_all();
+  c.spread_commit();  // followers learn the commit index with the next message
   EXPECT_TRUE(has_applied(c, NodeId{1}, "new-leader"));
   EXPECT_TRUE(c.checker().ok()) << c.checker().report();
 }

@@ -99,7 +99,7 @@ TEST(MembershipPlantedBugs, SingleServerChangeBeforeOwnTermCommitIsCaught) {
   s.membership_gap = millis(5);
   s.after_election = 1;
   s.schedule = disjoint_changes_schedule;
-  s.first_seed = 968;  // found by searching from 1 (2 s of runs)
+  s.first_seed = 658;  // found by searching from 1 (2 s of runs)
   s.needs_safety = true;
   expect_caught("single_server_change_before_commit", s, 100);
 }
@@ -109,7 +109,7 @@ TEST(MembershipPlantedBugs, SingleServerChangeBeforeOwnTermCommitIsCaught) {
 TEST(MembershipPlantedBugs, LearnerCountedInTheCommitQuorumIsCaught) {
   Shape s;
   s.needs_safety = true;
-  s.first_seed = 204;  // found by searching from 1
+  s.first_seed = 666;  // found by searching from 1
   expect_caught("learner_counts_in_quorum", s, 100);
 }
 

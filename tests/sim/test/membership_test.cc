@@ -56,6 +56,7 @@ TEST(SimMembership, SparesJoinAndLeadershipMovesUnderFaults) {
     c.nodes = 6;
     c.membership = 3;
     c.duration = seconds(6);
+    c.snapshot_entries = 8;  // a spare added after a few dozen entries needs a snapshot
     Rng rng(c.seed * 7919);
     c.schedule = random_schedule(FaultMix::all(), c.nodes, seconds(4), millis(300), rng);
     const SimResult r = run(c);
@@ -90,11 +91,11 @@ TEST(SimMembership, WithoutFaultsEveryChangeLeavesALiveCluster) {
 }
 
 // The schedule that catches the planted single-server bug (membership_planted_bugs_test.cc,
-// seed 968) holds every property on the real core, which refuses a single-server change
+// seed 658) holds every property on the real core, which refuses a single-server change
 // until an entry of the leader's term commits (§4.2).
 TEST(SimMembership, DisjointChangesScenarioKeepsEveryPropertyWithTheOwnTermCommitRule) {
   int refused_or_changed = 0;
-  for (std::uint64_t seed : {968, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19}) {
+  for (std::uint64_t seed : {658, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19}) {
     SimCase c;
     c.seed = seed;
     c.nodes = 5;
