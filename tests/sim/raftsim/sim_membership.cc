@@ -66,18 +66,16 @@ bool Simulator::configuration_settled(const raft::Raft& leader) const {
 }
 
 void Simulator::note_configuration(const raft::Raft& r) {
-  const std::uint64_t index = r.configuration_index().value();
-  bool known = false;
-  for (auto [it, end] = configurations_.equal_range(index); it != end && !known; ++it) {
-    known = it->second == r.configuration();
-  }
-  if (!known) configurations_.emplace(index, r.configuration());
-  // Configurations older than the latest committed one can no longer come back.
-  highest_commit_ = std::max(highest_commit_, r.log().committed().value());
-  auto committed = configurations_.upper_bound(highest_commit_);
-  if (committed == configurations_.begin()) return;
-  --committed;
-  configurations_.erase(configurations_.begin(), configurations_.lower_bound(committed->first));
+  if (r.configuration().voters.empty()) return;  // a spare: it knows no configuration yet
+  const raft::Index index = r.configuration_index();
+  const std::pair<std::uint64_t, std::uint64_t> key{index.value(), r.log().term_or_zero(index).value()};
+  configurations_.try_emplace(key, r.configuration());
+  // A configuration this node has committed supersedes every earlier one, and any other
+  // entry at its index: they can no longer come back.
+  if (index > r.log().committed()) return;
+  auto it = configurations_.find(key);
+  configurations_.erase(configurations_.begin(), it);
+  for (++it; it != configurations_.end() && it->first.first == key.first;) it = configurations_.erase(it);
 }
 
 bool Simulator::final_quorum_sound(int rotting) const {

@@ -125,10 +125,10 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   [[nodiscard]] bool may_rot(const SimNode& n) const { return final_quorum_sound(n.id()); }
   /// Records the configuration `r` uses (observe() calls it after every event).
   void note_configuration(const raft::Raft& r);
-  /// Configurations seen in any node's log, by entry index, from the latest committed one
-  /// on: the committed one and every later one that may still win (§4.1).
-  std::multimap<std::uint64_t, raft::ConfState> configurations_;
-  std::uint64_t highest_commit_ = 0;
+  /// Configurations seen in any node's log, by entry (index, term), from the latest one a
+  /// node saw committed on: that one and every later one that may still win (§4.1). An
+  /// uncommitted entry at an index may be replaced by another: the term tells them apart.
+  std::map<std::pair<std::uint64_t, std::uint64_t>, raft::ConfState> configurations_;
 
   // sim_observe.cc: invariants after each event, liveness, the final checks
   void after_event(SimNode& n);
