@@ -105,6 +105,8 @@ class Progress {
   std::uint64_t sent_round = 0;
   std::uint64_t heard = 0;
   bool sent_since_heartbeat = false;
+  /// match() at the previous heartbeat answer: unchanged since means appends stalled.
+  Index match_at_heartbeat;
 
  private:
   Index match_;

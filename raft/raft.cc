@@ -311,7 +311,7 @@ bool Raft::has_ready() const {
   if (log_.has_unstable_entries() || log_.has_entries_to_apply()) return true;
   if (log_.has_unhanded_snapshot()) return true;
   if (!msgs_.empty() || !msgs_after_persist_.empty() || !dropped_reads_.empty()) return true;
-  if (broadcast_pending_ || read_round_pending_) return true;
+  if ((broadcast_pending_ || read_round_pending_) && !hold_broadcasts_) return true;
   for (const ReadState& r : reads_awaiting_apply_) {
     if (r.index <= log_.applied()) return true;
   }
@@ -323,14 +323,16 @@ Ready Raft::ready() {
     // config_on_commit: a follower's configuration follows its commit index.
     if (config_.planted_bugs.config_on_commit) apply_configuration();
   }
-  if (Leader* l = leader_state()) {
+  if (Leader* l = leader_state(); l && !hold_broadcasts_) {
     // Proposals since the last Ready go out together (batching), and carry the round of
     // the reads registered since (read_index.cc), which then need no heartbeat of their own.
     if (broadcast_pending_) broadcast_append(*l);
     if (read_round_pending_ && !l->reads.empty()) send_read_round(*l);
   }
-  broadcast_pending_ = false;
-  read_round_pending_ = false;
+  if (!hold_broadcasts_ || !leader_state()) {
+    broadcast_pending_ = false;
+    read_round_pending_ = false;
+  }
 
   Ready rd;
   if (SoftState ss = soft_state(); ss != prev_soft_) rd.soft_state = prev_soft_ = ss;

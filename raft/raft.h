@@ -137,6 +137,12 @@ class Raft {
   /// new leader. Succeeds at once (doing nothing) if `to` is this node.
   Expected<std::monostate, AdminError> transfer_leadership(NodeId to);
 
+  /// Batching with a bound (the host decides the bound): while held, a leader keeps new
+  /// entries and confirmation rounds for the next Ready after release, so one
+  /// AppendEntries per follower carries everything proposed meanwhile and confirms every
+  /// read registered meanwhile. Heartbeat ticks, answers and elections are unaffected.
+  void hold_broadcasts(bool hold) { hold_broadcasts_ = hold; }
+
   // ---- output ----------------------------------------------------------------------
   [[nodiscard]] bool has_ready() const;
   Ready ready();
@@ -196,6 +202,8 @@ class Raft {
     std::uint64_t lease_min_round = 1;
     /// Counts answers from followers (Progress::heard orders them by recency).
     std::uint64_t answers = 0;
+    /// The round opened by the last heartbeat tick: reads from before it are overdue.
+    std::uint64_t heartbeat_round = 0;
   };
   /// A follower's half-received snapshot: chunks append in order, from one leader term.
   struct SnapshotReceiver {
@@ -326,6 +334,7 @@ class Raft {
   std::vector<std::string> dropped_reads_;
   bool broadcast_pending_ = false;  // proposals appended, followers not yet sent them
   bool read_round_pending_ = false;  // reads registered, heartbeat round not yet sent
+  bool hold_broadcasts_ = false;     // see hold_broadcasts()
   HardState prev_hard_;
   SoftState prev_soft_;
   ConfState prev_conf_;

@@ -46,8 +46,11 @@ class ReadOnly {
 
   /// Registers a read in a new round; returns the round.
   std::uint64_t add(std::string context, NodeId requester, Index index, std::uint64_t now);
-  /// Round of the newest read still awaiting confirmation (0 if none).
+  /// Round of the newest / oldest read still awaiting confirmation (0 if none).
   [[nodiscard]] std::uint64_t newest_pending_seq() const;
+  [[nodiscard]] std::uint64_t oldest_pending_seq() const {
+    return pending_.empty() ? 0 : pending_.front().seq;
+  }
   [[nodiscard]] bool empty() const { return pending_.empty(); }
   /// The follower every pending read came from, if they all came from the same one.
   [[nodiscard]] NodeId common_requester(NodeId self) const;

@@ -128,14 +128,18 @@ void Raft::broadcast_append(Leader& leader) {
 }
 
 void Raft::broadcast_heartbeat(Leader& leader) {
+  // Reads registered before the previous tick and still unconfirmed: the followers their
+  // round went to did not answer within a heartbeat interval.
+  const bool reads_overdue =
+      !leader.reads.empty() && leader.reads.oldest_pending_seq() <= leader.heartbeat_round;
   // A new round each tick: answers to it renew the lease (§6.4.1).
-  leader.reads.open_round(now_);
+  leader.heartbeat_round = leader.reads.open_round(now_);
   for (auto& [peer, pr] : leader.progress) {
     // A follower that got an append since the last tick just heard from us: its election
     // timer is reset and its answer counts for check-quorum. It gets the commit index
-    // with the next append or heartbeat. Waiting reads are the exception: their round
-    // goes to everyone once the followers first asked did not answer within a tick.
-    if (pr.sent_since_heartbeat && leader.reads.empty()) {
+    // with the next append or heartbeat. Overdue reads are the exception: their round
+    // goes to everyone.
+    if (pr.sent_since_heartbeat && !reads_overdue) {
       pr.sent_since_heartbeat = false;
       continue;
     }
@@ -219,8 +223,13 @@ void Raft::handle_heartbeat_response(Leader& leader, const Message& m) {
   Progress& pr = note_answer(leader, m.from, resp.read_seq);
   pr.on_heartbeat_response();
   // In Probe, answer with an append even when the follower looks caught up: its answer
-  // is what moves it back to Replicate if the last probe was lost (etcd raft.go).
-  if (pr.match() < log_.last_index() || pr.state() == ProgressState::kProbe) {
+  // is what moves it back to Replicate if the last probe was lost (etcd raft.go). In
+  // Replicate, appends may be on their way: only a follower whose match has not moved
+  // since the previous heartbeat answer gets one (a lost append is then found: the
+  // follower rejects it, and we probe back).
+  const bool stalled = pr.match() == pr.match_at_heartbeat;
+  pr.match_at_heartbeat = pr.match();
+  if ((pr.match() < log_.last_index() && stalled) || pr.state() == ProgressState::kProbe) {
     maybe_send_append(leader, m.from, true);
   }
 }

@@ -25,6 +25,7 @@ Service::Service(ServiceConfig config, LogStorage& storage, StateMachine& machin
       raft_(config_.raft, storage),
       state_(machine, config_.dedup_window),
       next_seq_((config_.incarnation << 32) + 1) {
+  raft_.hold_broadcasts(config_.max_batch_delay_ticks > 0);
   // Restart = snapshot + log tail (§7): the core resumes applying after the snapshot.
   if (const Snapshot snap = storage.snapshot(); !snap.empty()) {
     if (std::string error = state_.restore(snap.data.view()); !error.empty()) {
@@ -58,7 +59,6 @@ void Service::accept(ClientHandle client, bool is_read, std::string payload) {
   r.deadline = now_ + static_cast<std::uint64_t>(config_.request_timeout_ticks);
   r.retry_at = r.deadline;  // held: routed by flush_held, not by a retry
   requests_.emplace(seq, std::move(r));
-  if (held_.empty()) held_since_ = now_;
   held_.push_back(seq);
   if (batch_depth_ == 0 && config_.max_batch_delay_ticks == 0) flush_held();
   process_ready();
@@ -98,9 +98,14 @@ void Service::handle_peer(NodeId from, const PeerMessage& message) {
 void Service::tick() {
   ++now_;
   raft_.tick();
-  if (batch_depth_ == 0 && !held_.empty() &&
-      now_ >= held_since_ + static_cast<std::uint64_t>(config_.max_batch_delay_ticks)) {
+  // Batches close every max_batch_delay_ticks ticks: nothing waits longer than that, on
+  // this node (held requests) or, when it leads, in the core (entries and read rounds).
+  const auto delay = static_cast<std::uint64_t>(config_.max_batch_delay_ticks);
+  if (delay > 0 && batch_depth_ == 0 && now_ % delay == 0) {
     flush_held();
+    raft_.hold_broadcasts(false);
+    process_ready();
+    raft_.hold_broadcasts(true);
   }
   process_ready();
   route_waiting();

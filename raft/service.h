@@ -140,9 +140,9 @@ struct ServiceConfig {
   /// After a forward is rejected, the request waits 1, 2, 4, ... up to this many ticks
   /// before it is forwarded again, so stale leader views cannot bounce it at network speed.
   int max_forward_backoff_ticks = 16;
-  /// Batching with a bound: a request is held at most this many ticks (whole ticks: it
-  /// goes out on the tick at which it has waited this long), so that one message carries
-  /// many. 0: routed at once.
+  /// Batching with a bound: batches close every this many ticks, so a request is held at
+  /// most that long on the node that took it, and its entry or read round at most that
+  /// long again on the leader; one message then carries many. 0: routed at once.
   int max_batch_delay_ticks = 0;
 };
 
@@ -245,7 +245,6 @@ class Service {
   std::map<std::uint64_t, Request> requests_;  // by seq, commands and reads
   std::deque<std::uint64_t> waiting_;          // seqs waiting for a leader
   std::vector<std::uint64_t> held_;            // seqs held for the next batch
-  std::uint64_t held_since_ = 0;               // tick at which the oldest was held
   /// Reads that share one read index, by the context they asked with.
   std::map<std::uint64_t, std::vector<std::uint64_t>> read_groups_;
   std::uint64_t next_read_group_ = 1;

@@ -1,6 +1,7 @@
 // raft-kv: a Maelstrom lin-kv node. Maelstrom's transport (transport/) on the outside,
 // raft::Service over the lin-kv state machine (kv/) inside; this file only wires them:
 // node names <-> Raft ids, JSON <-> peer messages, client requests <-> service handles.
+#include <chrono>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -24,7 +25,8 @@ using maelstrom::Message;
 /// Everything that exists once init told us who we are.
 class KvNode final : public raft::ServiceHost {
  public:
-  KvNode(maelstrom::Node& node, const raftkv::Options& opt) : node_(node) {
+  KvNode(maelstrom::Node& node, const raftkv::Options& opt)
+      : node_(node), lease_reads_(opt.lease_reads), tick_(std::chrono::milliseconds(opt.tick_ms)) {
     const auto& names = node.node_ids();
     for (std::size_t i = 0; i < names.size(); ++i) {
       ids_[names[i]] = raft::NodeId{i + 1};  // every node gets node_ids in the same order
@@ -66,6 +68,7 @@ class KvNode final : public raft::ServiceHost {
   }
 
   void on_client(const Message& req) {
+    catch_up();
     auto op = kv::decode_client_op(req.body);
     if (auto* err = std::get_if<kv::DecodeError>(&op)) {
       throw maelstrom::Error(maelstrom::ErrorCode::malformed_request, err->what);
@@ -94,6 +97,7 @@ class KvNode final : public raft::ServiceHost {
       spdlog::warn("dropping {} from unknown node {}", m.type(), m.src);
       return;
     }
+    catch_up();
     auto decoded = kv::decode_peer(m.body, from->second, to->second);
     if (auto* err = std::get_if<kv::DecodeError>(&decoded)) {
       spdlog::warn("dropping malformed {} from {}: {}", m.type(), m.src, err->what);
@@ -102,7 +106,26 @@ class KvNode final : public raft::ServiceHost {
     service_->handle_peer(from->second, std::get<kv::PeerMessage>(decoded));
   }
 
-  void tick() { service_->tick(); }
+  /// The core's time is its ticks. The tick timer skips runs it missed (a stopped or
+  /// starved process), which only delays elections -- but a leader lease (§6.4.1) measured
+  /// in ticks that fell behind the clock would outlive the followers' promise. With lease
+  /// reads every tick the clock owes is delivered, and before any message is handled.
+  void tick() {
+    if (!lease_reads_) {
+      service_->tick();
+      return;
+    }
+    catch_up();
+  }
+  void catch_up() {
+    if (!lease_reads_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (next_tick_ == std::chrono::steady_clock::time_point{}) next_tick_ = now;
+    while (next_tick_ <= now) {
+      service_->tick();
+      next_tick_ += tick_;
+    }
+  }
 
   /// Memory, or the write-ahead log in DIR/<node id>/. A log that cannot be opened (locked
   /// by another process, damaged, unreadable) stops the node with the reason: starting
@@ -147,6 +170,9 @@ class KvNode final : public raft::ServiceHost {
 
  private:
   maelstrom::Node& node_;
+  bool lease_reads_;
+  std::chrono::milliseconds tick_;
+  std::chrono::steady_clock::time_point next_tick_{};  // lease reads: the next tick owed
   std::unordered_map<std::string, raft::NodeId> ids_;
   std::unique_ptr<raft::LogStorage> storage_;  // memory, or --data-dir's write-ahead log
   kv::StateMachine machine_;

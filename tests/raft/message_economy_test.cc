@@ -91,20 +91,54 @@ TEST(ReadIndex, AFollowerInANewerTermDoesNotServeAnOldLeadersAnswer_6_4) {
   EXPECT_TRUE(c.state(NodeId{2}).reads.empty());
 }
 
-// If the followers a read round asked do not answer, the next heartbeat tick asks all.
-TEST(ReadIndex, AnUnansweredReadRoundGoesToEveryFollowerOnTheNextTick_6_4) {
+// If the followers a read round asked do not answer, heartbeat ticks carry the round to
+// the others, and once the read is overdue (a whole interval) to every follower.
+TEST(ReadIndex, AnUnansweredReadRoundGoesToEveryFollowerOnceOverdue_6_4) {
+  Cluster c(5, 1, manual);
+  c.elect(NodeId{1});
+  c.spread_commit();
+  c.tick(NodeId{1});  // a quiet tick: every follower got a heartbeat...
+  c.deliver_all();
+  ASSERT_TRUE(c.node(NodeId{1}).propose("w").has_value());  // ...and now an append
+  ASSERT_TRUE(c.node(NodeId{1}).read_index("r"));
+  c.process_ready();
+  EXPECT_EQ(count_of<HeartbeatRequest>(sent_by(c, NodeId{1})), 0u) << "the appends carry it";
+  c.drop_all();  // every append lost
+  c.tick(NodeId{1});
+  EXPECT_EQ(count_of<HeartbeatRequest>(sent_by(c, NodeId{1})), 0u)
+      << "each follower got an append within the interval";
+  c.drop_all();
+  c.tick(NodeId{1});
+  EXPECT_EQ(count_of<HeartbeatRequest>(sent_by(c, NodeId{1})), 4u) << "overdue: everyone";
+  c.deliver_all();
+  ASSERT_EQ(c.state(NodeId{1}).reads.size(), 1u);
+}
+
+// A heartbeat answer from a follower whose match has not moved for a whole interval
+// brings an append (lost appends are found that way); one whose match moved, none.
+TEST(Heartbeat, OnlyAStalledFollowerGetsAnAppendForItsHeartbeatAnswer_5_3) {
   Cluster c(3, 1, manual);
   c.elect(NodeId{1});
   c.spread_commit();
-  ASSERT_TRUE(c.node(NodeId{1}).read_index("r"));
-  c.process_ready();
-  const auto first = bodies_of<HeartbeatRequest>(sent_by(c, NodeId{1}));
-  ASSERT_EQ(first.size(), 1u);
-  c.drop_all();  // lost
   c.tick(NodeId{1});
-  EXPECT_EQ(count_of<HeartbeatRequest>(sent_by(c, NodeId{1})), 2u);
   c.deliver_all();
-  ASSERT_EQ(c.state(NodeId{1}).reads.size(), 1u);
+  Raft& l = c.node(NodeId{1});
+  ASSERT_TRUE(l.propose("w").has_value());
+  c.process_ready();
+  c.drop_all();  // the appends are lost
+  const Term t = l.term();
+  l.step(msg(2, 1, t.value(), HeartbeatResponse{0}));
+  c.process_ready();
+  EXPECT_EQ(count_of<AppendRequest>(sent_by(c, NodeId{1})), 1u) << "stalled since the last answer";
+  c.deliver_all();
+  ASSERT_EQ(l.progress(NodeId{2})->match(), l.log().last_index());
+  c.drop_all();
+  ASSERT_TRUE(l.propose("w2").has_value());
+  c.process_ready();  // in flight
+  l.step(msg(2, 1, t.value(), HeartbeatResponse{0}));
+  c.process_ready();
+  EXPECT_EQ(count_of<AppendRequest>(sent_by(c, NodeId{1})), 2u)
+      << "only the proposal's two appends: node 2's match moved since its last answer";
 }
 
 // A follower that got an append since the last heartbeat tick just heard from the leader:

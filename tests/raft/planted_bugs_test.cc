@@ -107,5 +107,38 @@ TEST(PlantedBugs, CompactingPastAnUncommittedEntryIsCaughtByInvariantChecker) {
   EXPECT_NE(c.checker().report().find("Compaction"), std::string::npos) << c.checker().report();
 }
 
+// §6.4.1: lease reads without check-quorum. A follower that did not hear from the leader
+// campaigns, and one that answered the leader a moment ago votes for it (no lease to
+// honour); the new leader commits a write while the old one, cut off, still trusts its
+// lease and serves a read that misses it. (The production core refuses the combination:
+// LeaseRead.RefusedWithoutCheckQuorum_6_4_1.)
+TEST(PlantedBugs, LeaseReadWithoutCheckQuorumServesAStaleRead) {
+  testing::Cluster c(3, 3, [](Config& cfg) {
+    cfg.pre_vote = false;
+    cfg.check_quorum = false;
+    cfg.lease_read = true;
+    cfg.planted_bugs.lease_without_check_quorum = true;
+  });
+  c.elect(NodeId{1});
+  c.spread_commit();
+  c.tick(NodeId{1});  // a round both followers answer: the lease starts
+  c.deliver_all();
+  c.cut(NodeId{1}, NodeId{3});
+  c.node(NodeId{3}).campaign();
+  c.process_ready();
+  c.deliver_all();  // 2 votes for 3: it answered 1 a moment ago, but has no lease to honour
+  ASSERT_TRUE(c.node(NodeId{3}).is_leader());
+  c.isolate(NodeId{1});
+  ASSERT_TRUE(c.propose(NodeId{3}, "new").has_value());
+  c.deliver_all();
+  const Index written = c.node(NodeId{3}).log().committed();
+  ASSERT_TRUE(c.node(NodeId{1}).is_leader()) << "1 has not heard of term " << c.node(NodeId{3}).term().value();
+  ASSERT_TRUE(c.node(NodeId{1}).read_index("stale"));
+  c.process_ready();
+  ASSERT_EQ(c.state(NodeId{1}).reads.size(), 1u) << "served on the lease, at once";
+  EXPECT_LT(c.state(NodeId{1}).reads[0].index, written)
+      << "the read misses a write committed before it was served: not linearizable";
+}
+
 }  // namespace
 }  // namespace raft

@@ -29,6 +29,8 @@ std::string usage(const std::string& program) {
   --election-tick N      election timeout in ticks (default 10)
   --heartbeat-tick N     heartbeat interval in ticks (default 2)
   --no-pre-vote, --no-check-quorum
+  --lease-reads          serve reads on the leader's lease (needs check-quorum)
+  --batch-delay-ticks N  batching with a bound: batches close every N ticks (default 0)
   --max-entries-per-msg N  entries per AppendEntries (default 1024)
   --snapshot-entries N   compact the log every N applied entries; 0: never (default 16)
   --snapshot-chunk N     InstallSnapshot chunk size in bytes (default 256)
@@ -47,7 +49,9 @@ std::string usage(const std::string& program) {
                          vote_before_persist, read_without_quorum_check,
                          truncate_on_matching_append, ack_before_sync,
                          install_stale_snapshot, compact_uncommitted, config_on_commit,
-                         single_server_change_before_commit, learner_counts_in_quorum
+                         single_server_change_before_commit, learner_counts_in_quorum,
+                         lease_longer_than_election_timeout,
+                         lease_without_check_quorum
   --timeline MODE        none | summary | full (default) | verbose (every message)
   --history FILE         write the client history as JSON lines (lincheck's format)
   --no-lincheck          skip the linearizability check
@@ -68,6 +72,8 @@ bool set_bug(raft::PlantedBugs& b, std::string_view name) {
   else if (name == "config_on_commit") b.config_on_commit = true;
   else if (name == "single_server_change_before_commit") b.single_server_change_before_commit = true;
   else if (name == "learner_counts_in_quorum") b.learner_counts_in_quorum = true;
+  else if (name == "lease_longer_than_election_timeout") b.lease_longer_than_election_timeout = true;
+  else if (name == "lease_without_check_quorum") b.lease_without_check_quorum = true;
   else return false;
   return true;
 }
@@ -141,6 +147,8 @@ std::optional<Options> parse_options(int argc, char** argv, bool planted_core,
     else if (flag == "--membership-gap") ok = duration(o.sim.membership.mean_gap) && o.sim.membership.mean_gap > 0;
     else if (flag == "--no-pre-vote") c.pre_vote = false;
     else if (flag == "--no-check-quorum") c.check_quorum = false;
+    else if (flag == "--lease-reads") c.lease_read = true;
+    else if (flag == "--batch-delay-ticks") ok = number(c.batch_delay_ticks) && c.batch_delay_ticks >= 0;
     else if (flag == "--no-lincheck") o.lincheck = false;
     else if (flag == "--faults") {
       auto v = value();

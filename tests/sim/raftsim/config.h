@@ -48,6 +48,10 @@ struct ClusterConfig {
   /// flight, so 32 is ample (several times what one node can have outstanding, retries
   /// included), and keeps the snapshot -- which holds the whole window -- small.
   std::size_t dedup_window = 32;
+  /// Lease reads (raft::Config::lease_read) and batching with a bound
+  /// (raft::ServiceConfig::max_batch_delay_ticks): the properties run with both on and off.
+  bool lease_read = false;
+  int batch_delay_ticks = 0;
   /// Honoured only when the simulator is linked with raft_planted_bugs (raftsim_planted).
   raft::PlantedBugs bugs;
 };

@@ -60,6 +60,7 @@ class SimNode final : public raft::ServiceHost {
 
   // Pause: the node neither ticks nor handles anything; events for it wait here.
   bool paused = false;
+  Micros paused_at = 0;
   std::deque<EventBody> deferred;
 
   /// For the timeline: what the node looked like after its last event.

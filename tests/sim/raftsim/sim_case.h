@@ -27,6 +27,9 @@ struct SimCase {
   /// Membership changes (MembershipConfig::initial_voters): 0 off, else nodes
   /// 1..membership start as the voters and the rest are spares.
   int membership = 0;
+  /// ClusterConfig::lease_read and batch_delay_ticks.
+  bool lease_reads = false;
+  int batch_delay_ticks = 0;
 };
 
 /// The simulator configuration of a case (no timeline, no workload: set make_workload).

@@ -169,6 +169,7 @@ void Simulator::restart(SimNode& n) {
 void Simulator::pause(SimNode& n) {
   if (!n.up() || n.paused) return;
   n.paused = true;
+  n.paused_at = now_;
   note("n" + std::to_string(n.id()) + " paused");
 }
 
@@ -177,6 +178,16 @@ void Simulator::resume(SimNode& n) {
   n.paused = false;
   note("n" + std::to_string(n.id()) + " resumed with " + std::to_string(n.deferred.size()) +
        " waiting events");
+  // A stopped process's tick timer skips the runs it missed. A host serving lease reads
+  // must not (raft::Config::lease_read): it delivers every tick the clock owes before it
+  // handles anything, as raft-kv does.
+  if (config_.cluster.lease_read && n.up()) {
+    for (Micros t = n.paused_at + config_.cluster.tick; t <= now_; t += config_.cluster.tick) {
+      ++stats_.ticks;
+      n.service().tick();
+      after_event(n);
+    }
+  }
   // What arrived meanwhile is handled now, in arrival order (partitions are re-checked).
   std::deque<EventBody> waiting;
   waiting.swap(n.deferred);

@@ -51,6 +51,8 @@ raft::ServiceConfig Simulator::service_config(int id) const {
   s.raft.heartbeat_tick = c.heartbeat_tick;
   s.raft.pre_vote = c.pre_vote;
   s.raft.check_quorum = c.check_quorum;
+  s.raft.lease_read = c.lease_read;
+  s.max_batch_delay_ticks = c.batch_delay_ticks;
   s.raft.max_entries_per_msg = c.max_entries_per_msg;
   s.raft.planted_bugs = c.bugs;
   s.raft.logger = make_node_logger(id, config_.timeline, &now_);

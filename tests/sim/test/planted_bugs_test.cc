@@ -40,6 +40,8 @@ void plant(raft::PlantedBugs& b, const std::string& name) {
   b.ack_before_sync = name == "ack_before_sync";
   b.install_stale_snapshot = name == "install_stale_snapshot";
   b.compact_uncommitted = name == "compact_uncommitted";
+  b.lease_longer_than_election_timeout = name == "lease_longer_than_election_timeout";
+  b.lease_without_check_quorum = name == "lease_without_check_quorum";
 }
 
 std::optional<Caught> search(const Search& s) {
@@ -97,6 +99,23 @@ TEST(PlantedBugs, VoteBeforePersistIsCaught) {
 
 TEST(PlantedBugs, ReadWithoutQuorumCheckIsCaught) {
   expect_caught({"read_without_quorum_check", 200, stale_leader_case});
+}
+
+// §6.4.1: a lease of twice the election timeout lets a deposed leader serve reads after
+// the others elected a new leader and wrote. Partitions every 0-300 ms under load: a
+// leader cut off keeps serving its clients on the lease until check-quorum deposes it.
+TEST(PlantedBugs, LeaseLongerThanTheElectionTimeoutIsCaught) {
+  FaultMix mix;
+  mix.partition = true;
+  expect_caught({"lease_longer_than_election_timeout", 1500,
+                 [=](std::uint64_t seed) {
+                   return random_case(seed, 5, mix, millis(150), seconds(4), seconds(4));
+                 },
+                 [](SimConfig& cfg) {
+                   cfg.cluster.lease_read = true;
+                   cfg.workload.ops_per_sec = 300;
+                 }},
+                " --lease-reads --rate 300");
 }
 
 TEST(PlantedBugs, TruncationOnMatchingAppendIsCaught) {
