@@ -277,6 +277,7 @@ void Service::process_ready() {
   send_forwards();
   while (raft_.has_ready()) {
     Ready rd = raft_.ready();
+    if (rd.soft_state && !rd.soft_state->leader.is_none()) reask_reads();
     for (Message& m : rd.messages) host_.send(m.to, std::move(m));
     // A snapshot from the leader: durable first, then the state machine starts from it,
     // before any committed entry of this Ready (they follow it).
@@ -385,6 +386,16 @@ void Service::serve_read(const std::string& context) {
     auto it = requests_.find(seq);
     if (it == requests_.end()) continue;  // already answered (a retried read served twice)
     finish(seq, Outcome{Outcome::Status::kOk, state_.machine().query(it->second.payload), {}});
+  }
+}
+
+// A new leader: reads asked of the old one may never be answered (the answer, from an
+// older term, is dropped), and their retry may have backed off far: ask the new one now.
+void Service::reask_reads() {
+  for (auto& [seq, r] : requests_) {
+    if (!r.is_read || r.waiting || r.read_tries == 0) continue;
+    r.read_tries = 0;
+    r.retry_at = now_;
   }
 }
 

@@ -226,6 +226,7 @@ class Service {
   void maybe_compact();
   void serve_read(const std::string& context);
   void retry_reads(const std::string& context);
+  void reask_reads();
   void finish(std::uint64_t seq, Outcome outcome);
   void expire_requests();
   [[nodiscard]] static std::uint64_t seq_for_context(const std::string& context);

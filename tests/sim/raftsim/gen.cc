@@ -144,10 +144,6 @@ rc::Gen<SimCase> gen_case(const FaultMix& mix, Micros faults_end, Micros duratio
     c.seed = *rc::gen::noShrink(rc::gen::resize(100, rc::gen::inRange<std::uint64_t>(1, 1'000'000'000)));
     c.nodes = *rc::gen::elementOf(sizes);
     c.small_batches = *rc::gen::weightedElement<bool>({{3, false}, {1, true}});
-    // Lease reads and batching on in a quarter of the cases each (issue 12): every
-    // property holds with them as without.
-    c.lease_reads = *rc::gen::weightedElement<bool>({{3, false}, {1, true}});
-    c.batch_delay_ticks = *rc::gen::weightedElement<int>({{6, 0}, {1, 1}, {1, 3}});
     c.schedule = *gen_schedule(mix, c.nodes, faults_end);
     c.duration = duration;
     return c;
