@@ -39,9 +39,9 @@ struct Shape {
   /// Only a safety, durability or linearizability failure counts as caught (a planted
   /// safety bug also stalls clusters; the stall alone would not show what it breaks).
   bool needs_safety = false;
-  /// Where the search starts: the seed an earlier search from 1 found, so CI replays it
-  /// instead of searching again. A change to the simulator's random choices moves it; the
-  /// test then fails, and a search from 1 (first_seed = 1, a larger budget) finds the next.
+  /// Where the search starts (1: the seed found is the first failing one). Changes to the
+  /// core's timing move that seed (merging issue 12 moved 968 to 658 to 352), so the tests
+  /// search from 1 with a budget a few times the seed found rather than pin it.
   std::uint64_t first_seed = 1;
 };
 
@@ -99,9 +99,9 @@ TEST(MembershipPlantedBugs, SingleServerChangeBeforeOwnTermCommitIsCaught) {
   s.membership_gap = millis(5);
   s.after_election = 1;
   s.schedule = disjoint_changes_schedule;
-  s.first_seed = 658;  // found by searching from 1 (2 s of runs)
   s.needs_safety = true;
-  expect_caught("single_server_change_before_commit", s, 100);
+  // Found at seed 352 (about 1 s of runs).
+  expect_caught("single_server_change_before_commit", s, 2000);
 }
 
 // A learner has no vote: counting it towards commitment commits entries a majority of the
@@ -109,8 +109,8 @@ TEST(MembershipPlantedBugs, SingleServerChangeBeforeOwnTermCommitIsCaught) {
 TEST(MembershipPlantedBugs, LearnerCountedInTheCommitQuorumIsCaught) {
   Shape s;
   s.needs_safety = true;
-  s.first_seed = 666;  // found by searching from 1
-  expect_caught("learner_counts_in_quorum", s, 100);
+  // Found at seed 463 (about 1 s of runs).
+  expect_caught("learner_counts_in_quorum", s, 2000);
 }
 
 }  // namespace

@@ -91,11 +91,11 @@ TEST(SimMembership, WithoutFaultsEveryChangeLeavesALiveCluster) {
 }
 
 // The schedule that catches the planted single-server bug (membership_planted_bugs_test.cc,
-// seed 658) holds every property on the real core, which refuses a single-server change
+// seed 352 at the time of writing) holds every property on the real core, which refuses a single-server change
 // until an entry of the leader's term commits (§4.2).
 TEST(SimMembership, DisjointChangesScenarioKeepsEveryPropertyWithTheOwnTermCommitRule) {
   int refused_or_changed = 0;
-  for (std::uint64_t seed : {658, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19}) {
+  for (std::uint64_t seed : {352, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19}) {
     SimCase c;
     c.seed = seed;
     c.nodes = 5;
