@@ -101,8 +101,10 @@ Expected<ConfState, std::string> decode_conf_state(std::string_view data) {
       !conf_get_list(data, c.learners) || !data.empty()) {
     return Unexpected{std::string("configuration entry: malformed member lists")};
   }
+  // A learner may still be an outgoing voter while joint (being demoted), never an
+  // incoming one.
   for (NodeId l : c.learners) {
-    if (c.is_voter(l)) return Unexpected{std::string("configuration entry: a learner votes")};
+    if (sorted_contains(c.voters, l)) return Unexpected{std::string("configuration entry: a learner votes")};
   }
   return c;
 }
@@ -147,7 +149,9 @@ std::optional<std::string> apply_step(ConfState& c, const ConfChange& ch) {
       return std::nullopt;
     case ConfChangeType::kAddLearner:
       if (c.is_learner(ch.node)) return who + " is already a learner";
-      if (c.is_voter(ch.node)) return who + " is a voter; demoting a voter is not supported (remove it, then add it as a learner)";
+      // A voter added as a learner is demoted: a voter removal plus a learner addition
+      // (the node keeps its log and keeps receiving entries).
+      erase_sorted(c.voters, ch.node);
       insert_sorted(c.learners, ch.node);
       return std::nullopt;
     case ConfChangeType::kPromote:

@@ -27,7 +27,10 @@ namespace raft {
 struct ConfState {
   std::vector<NodeId> voters;           // sorted, unique; C_new while joint
   std::vector<NodeId> voters_outgoing;  // sorted, unique; C_old, empty unless joint
-  std::vector<NodeId> learners;         // sorted, unique; disjoint from both voter sets
+  /// Sorted, unique; disjoint from `voters`. While joint it may hold an outgoing voter:
+  /// one being demoted, which votes in C_old and is a learner once C_new is in force
+  /// (what etcd calls LearnersNext; leaving joint keeps `learners` as they are).
+  std::vector<NodeId> learners;
 
   [[nodiscard]] bool joint() const { return !voters_outgoing.empty(); }
   /// A voter of either half: may campaign and is asked for votes.
@@ -48,7 +51,7 @@ Expected<ConfState, std::string> decode_conf_state(std::string_view data);
 /// One step of a change the embedder asks for.
 enum class ConfChangeType : std::uint8_t {
   kAddVoter,    // a new node joins as a voter (a learner may be promoted this way too)
-  kAddLearner,  // a new node joins without a vote
+  kAddLearner,  // a new node joins without a vote (a voter given this is demoted)
   kPromote,     // a learner becomes a voter (it must be a learner)
   kRemove,      // a voter or learner leaves
 };
@@ -83,9 +86,10 @@ struct AdminError {
 };
 
 /// The configuration `changes` lead to from a non-joint `current`, with the voter set the
-/// change ends with in `voters` (and `voters_outgoing` empty): the target C_new. Refuses
-/// an empty change, a node listed twice, node 0, adding a member, promoting or removing a
-/// non-member (or promoting a voter), demoting a voter to learner, and removing every voter.
+/// change ends with in `voters` (and `voters_outgoing` empty): the target C_new. Adding a
+/// voter as a learner demotes it (a voter removal and a learner addition). Refuses an empty
+/// change, a node listed twice, node 0, adding a node as what it already is, promoting or
+/// removing a non-member (or promoting a voter), and removing every voter.
 Expected<ConfState, std::string> target_configuration(const ConfState& current,
                                                       std::span<const ConfChange> changes);
 

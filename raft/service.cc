@@ -133,6 +133,18 @@ void Service::tick() {
   process_ready();
 }
 
+Expected<Proposal, AdminError> Service::propose_conf_change(const ConfChangeRequest& request) {
+  auto result = raft_.propose_conf_change(request);
+  process_ready();
+  return result;
+}
+
+Expected<std::monostate, AdminError> Service::transfer_leadership(NodeId to) {
+  auto result = raft_.transfer_leadership(to);
+  process_ready();
+  return result;
+}
+
 void Service::route(std::uint64_t seq) {
   Request& r = requests_.at(seq);
   if (r.is_read) {

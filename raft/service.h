@@ -174,6 +174,12 @@ class Service {
   void read(ClientHandle client, std::string query);
   void handle_peer(NodeId from, const PeerMessage& message);
   void tick();
+  /// Administration (thesis chapter 4, §3.10), passed to the core (raft/raft.h) on the
+  /// leader; the resulting Ready is carried out at once. No forwarding: a follower answers
+  /// kNotLeader with the leader it knows, and the embedder decides where to ask. A
+  /// configuration entry never reaches the state machine (apply() skips non-normal entries).
+  Expected<Proposal, AdminError> propose_conf_change(const ConfChangeRequest& request);
+  Expected<std::monostate, AdminError> transfer_leadership(NodeId to);
   /// Between begin_batch() and end_batch() inputs only accumulate in the core; end_batch()
   /// carries out one Ready for all of them. A host that takes many inputs at once (the TCP
   /// runtime drains a queue) then sends one AppendEntries per follower and writes its log

@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <condition_variable>
+#include <optional>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -43,8 +45,10 @@ class Runtime::Impl final : public raft::ServiceHost {
   void send(raft::NodeId to, raft::PeerMessage message) override;
   void respond(raft::ClientHandle client, const Outcome& outcome) override;
   void applied(const raft::Entry& entry, raft::Term) override {
+    settle_admin(entry);
     if (cfg_.on_applied) cfg_.on_applied(entry);
   }
+  void settle_admin(const raft::Entry& entry);
 
  private:
   struct PeerIn {
@@ -56,7 +60,20 @@ class Runtime::Impl final : public raft::ServiceHost {
     std::string bytes;
     Done done;
   };
-  using Event = std::variant<PeerIn, ClientIn>;
+  using AdminDone = std::function<void(const AdminOutcome&)>;
+  struct AdminIn {
+    std::optional<raft::ConfChangeRequest> change;  // else a transfer to `to`
+    raft::NodeId to;
+    AdminDone done;
+  };
+  using Event = std::variant<PeerIn, ClientIn, AdminIn>;
+
+ public:
+  void submit_admin(AdminIn in);
+
+ private:
+  void handle_admin(AdminIn& in);
+  void expire_admin();
 
   std::string open_storage();
   raft::ServiceConfig service_config() const;
@@ -89,6 +106,13 @@ class Runtime::Impl final : public raft::ServiceHost {
   raft::ClientHandle next_handle_ = 1;
   raft::NodeId last_leader_;
   raft::Term last_term_;
+  /// Configuration changes appended here, by entry index: answered when that index applies.
+  struct PendingAdmin {
+    raft::Term term;
+    std::chrono::steady_clock::time_point deadline;
+    AdminDone done;
+  };
+  std::map<std::uint64_t, PendingAdmin> pending_admin_;
 };
 
 // ---- start and stop ---------------------------------------------------------------------
@@ -110,7 +134,12 @@ std::string Runtime::Impl::open_storage() {
 raft::ServiceConfig Runtime::Impl::service_config() const {
   raft::ServiceConfig sc;
   sc.raft.id = cfg_.id;
-  for (const auto& [id, ep] : cfg_.peers) sc.raft.voters.push_back(id);
+  // The bootstrap configuration; a node outside it starts with none (a non-member).
+  if (cfg_.voters.empty()) {
+    for (const auto& [id, ep] : cfg_.peers) sc.raft.voters.push_back(id);
+  } else if (std::find(cfg_.voters.begin(), cfg_.voters.end(), cfg_.id) != cfg_.voters.end()) {
+    sc.raft.voters = cfg_.voters;
+  }
   sc.raft.election_tick = cfg_.election_ticks;
   sc.raft.heartbeat_tick = std::min(cfg_.heartbeat_ticks, cfg_.election_ticks - 1);
   sc.raft.max_entry_bytes = cfg_.max_command_bytes;
@@ -125,6 +154,9 @@ raft::ServiceConfig Runtime::Impl::service_config() const {
 
 std::string Runtime::Impl::start() {
   if (!cfg_.peers.contains(cfg_.id)) return "node " + std::to_string(cfg_.id.value()) + " is not among the peers";
+  for (raft::NodeId v : cfg_.voters) {
+    if (!cfg_.peers.contains(v)) return "voter " + std::to_string(v.value()) + " has no address among the peers";
+  }
   if (std::string error = open_storage(); !error.empty()) return error;
   try {
     service_ = std::make_unique<raft::Service>(service_config(), *storage_, machine_, *this);
@@ -184,6 +216,7 @@ void Runtime::Impl::run() {
       service_->tick();
       next_tick += cfg_.tick;
       if (next_tick < now) next_tick = now + cfg_.tick;  // a stall: do not tick in a burst
+      if (!pending_admin_.empty()) expire_admin();
     }
     publish_status();
   }
@@ -193,6 +226,8 @@ void Runtime::Impl::run() {
 void Runtime::Impl::handle(Event& ev) {
   if (auto* p = std::get_if<PeerIn>(&ev)) {
     service_->handle_peer(p->from, p->message);
+  } else if (auto* a = std::get_if<AdminIn>(&ev)) {
+    handle_admin(*a);
   } else {
     handle_client(std::get<ClientIn>(ev));
   }
@@ -219,6 +254,11 @@ void Runtime::Impl::publish_status() {
     status_.commit = r.log().committed();
     status_.applied = r.log().applied();
     status_.pending_requests = service_->pending_requests();
+    if (r.configuration_index() != status_.configuration_index || status_.configuration != r.configuration()) {
+      status_.configuration = r.configuration();
+      status_.configuration_index = r.configuration_index();
+    }
+    status_.configuration_committed = r.configuration_index() <= r.log().committed();
   }
   if (r.leader() != last_leader_ || r.term() != last_term_) {
     last_leader_ = r.leader();
@@ -231,6 +271,10 @@ void Runtime::Impl::publish_status() {
 void Runtime::Impl::fail_pending() {
   for (auto& [h, done] : pending_) done(Outcome{Outcome::Status::kUnknown, {}, "the node stopped"});
   pending_.clear();
+  for (auto& [i, a] : pending_admin_) {
+    a.done(AdminOutcome{AdminOutcome::Status::kUnknown, {}, raft::Index{i}, "the node stopped"});
+  }
+  pending_admin_.clear();
   std::vector<Event> left;
   {
     std::lock_guard lock(mu_);
@@ -239,6 +283,9 @@ void Runtime::Impl::fail_pending() {
   for (Event& ev : left) {
     if (auto* c = std::get_if<ClientIn>(&ev)) {
       c->done(Outcome{Outcome::Status::kUnavailable, {}, "the node stopped"});
+    } else if (auto* a = std::get_if<AdminIn>(&ev)) {
+      a->done(AdminOutcome{AdminOutcome::Status::kRefused, {raft::AdminError::Code::kNotLeader, {}, {}},
+                           {}, "the node stopped"});
     }
   }
 }
@@ -313,6 +360,85 @@ void Runtime::Impl::submit(bool is_read, std::string bytes, Done done) {
   cv_.notify_one();
 }
 
+// ---- administration (thesis chapter 4, §3.10) -------------------------------------------
+
+void Runtime::Impl::submit_admin(AdminIn in) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      inbox_.emplace_back(std::move(in));
+      cv_.notify_one();
+      return;
+    }
+  }
+  in.done(AdminOutcome{AdminOutcome::Status::kRefused, {raft::AdminError::Code::kNotLeader, {}, {}}, {},
+                       "the node is stopping"});
+}
+
+void Runtime::Impl::handle_admin(AdminIn& in) {
+  auto refuse = [&](const raft::AdminError& e) {
+    in.done(AdminOutcome{AdminOutcome::Status::kRefused, e, {}, e.message()});
+  };
+  if (!in.change) {
+    if (!cfg_.peers.contains(in.to)) {
+      return refuse({raft::AdminError::Code::kInvalid, service_->raft().leader(),
+                     "node " + std::to_string(in.to.value()) + " has no address among the peers"});
+    }
+    auto r = service_->transfer_leadership(in.to);
+    if (!r) return refuse(r.error());
+    in.done(AdminOutcome{AdminOutcome::Status::kOk, {}, {}, {}});
+    return;
+  }
+  // A node without an address could never be reached: it would join the quorum unheard.
+  for (const raft::ConfChange& c : in.change->changes) {
+    if (c.type != raft::ConfChangeType::kRemove && !cfg_.peers.contains(c.node)) {
+      return refuse({raft::AdminError::Code::kInvalid, service_->raft().leader(),
+                     "node " + std::to_string(c.node.value()) + " has no address among the peers"});
+    }
+  }
+  auto r = service_->propose_conf_change(*in.change);
+  if (!r) return refuse(r.error());
+  const raft::Index index = r->index;
+  if (index <= service_->raft().log().applied()) {  // applied within the call (one voter)
+    in.done(AdminOutcome{AdminOutcome::Status::kOk, {}, index, {}});
+    return;
+  }
+  pending_admin_[index.value()] = PendingAdmin{r->term, std::chrono::steady_clock::now() + cfg_.request_timeout,
+                                               std::move(in.done)};
+}
+
+// A configuration entry reached this index: ours if its term matches; otherwise ours was
+// overwritten by another leader's entry (§5.3) and will never commit.
+void Runtime::Impl::settle_admin(const raft::Entry& entry) {
+  if (pending_admin_.empty()) return;
+  auto it = pending_admin_.find(entry.index.value());
+  if (it == pending_admin_.end()) return;
+  AdminDone done = std::move(it->second.done);
+  const bool ours = entry.term == it->second.term;
+  pending_admin_.erase(it);
+  if (ours) {
+    done(AdminOutcome{AdminOutcome::Status::kOk, {}, entry.index, {}});
+  } else {
+    done(AdminOutcome{AdminOutcome::Status::kRefused, {raft::AdminError::Code::kNotLeader, {}, {}}, entry.index,
+                      "leadership changed before the change committed; it will not take effect"});
+  }
+}
+
+void Runtime::Impl::expire_admin() {
+  const auto now = std::chrono::steady_clock::now();
+  for (auto it = pending_admin_.begin(); it != pending_admin_.end();) {
+    if (now < it->second.deadline) {
+      ++it;
+      continue;
+    }
+    AdminDone done = std::move(it->second.done);
+    const raft::Index index{it->first};
+    it = pending_admin_.erase(it);
+    done(AdminOutcome{AdminOutcome::Status::kUnknown, {}, index,
+                      "the change was appended but not seen committed in time; it may still take effect"});
+  }
+}
+
 // ---- Runtime ----------------------------------------------------------------------------
 
 raft::Expected<std::unique_ptr<Runtime>, std::string> Runtime::start(RuntimeConfig config,
@@ -342,6 +468,20 @@ std::future<Outcome> Runtime::read(std::string query) {
   auto promise = std::make_shared<std::promise<Outcome>>();
   auto future = promise->get_future();
   read(std::move(query), [promise](const Outcome& o) { promise->set_value(o); });
+  return future;
+}
+
+std::future<AdminOutcome> Runtime::change_configuration(raft::ConfChangeRequest request) {
+  auto promise = std::make_shared<std::promise<AdminOutcome>>();
+  auto future = promise->get_future();
+  impl_->submit_admin({std::move(request), {}, [promise](const AdminOutcome& o) { promise->set_value(o); }});
+  return future;
+}
+
+std::future<AdminOutcome> Runtime::transfer_leadership(raft::NodeId to) {
+  auto promise = std::make_shared<std::promise<AdminOutcome>>();
+  auto future = promise->get_future();
+  impl_->submit_admin({std::nullopt, to, [promise](const AdminOutcome& o) { promise->set_value(o); }});
   return future;
 }
 

@@ -41,6 +41,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "raft/expected.h"
 #include "raft/raft.h"
@@ -57,8 +58,14 @@ using Outcome = raft::Outcome;
 /// What the embedder configures. Defaults suit a LAN or localhost.
 struct RuntimeConfig {
   raft::NodeId id;
-  /// Every member, this node included: its entry is the address it listens on.
+  /// Every node's address, this node included: its entry is the address it listens on.
+  /// The address book is fixed; a node a membership change will add must be listed.
   std::map<raft::NodeId, transport::Endpoint> peers;
+  /// The bootstrap configuration (thesis §4.1): these nodes are the voters of a new
+  /// cluster. Empty: every peer. A node not listed starts as a non-member with an empty
+  /// configuration and waits -- never campaigning -- until a member adds it
+  /// (change_configuration); it then gets the log or a snapshot from the leader.
+  std::vector<raft::NodeId> voters;
   /// Empty: the log lives in memory (lost when the process ends). Otherwise the write-ahead
   /// log (raft::Wal) in `data_dir`/<id>/: the node survives kill -9 and restarts.
   std::string data_dir;
@@ -91,6 +98,25 @@ struct RuntimeStatus {
   raft::Index commit;
   raft::Index applied;
   std::size_t pending_requests = 0;
+  /// The configuration in effect (the latest in the log, §4.1), the index of its entry and
+  /// whether that entry is committed.
+  raft::ConfState configuration;
+  raft::Index configuration_index;
+  bool configuration_committed = false;
+};
+
+/// How an administrative request ended (change_configuration, transfer_leadership).
+struct AdminOutcome {
+  enum class Status : std::uint8_t {
+    kOk,       // the change committed (or the transfer began)
+    kRefused,  // definite: it did not happen; `refusal` says why (not leader, pending...)
+    kUnknown,  // indefinite: appended but not seen committed in time
+  };
+  Status status = Status::kUnknown;
+  raft::AdminError refusal;  // kRefused
+  raft::Index index;         // a change's configuration entry
+  std::string error;         // a sentence, unless kOk
+  [[nodiscard]] bool ok() const { return status == Status::kOk; }
 };
 
 class Runtime {
@@ -114,6 +140,15 @@ class Runtime {
   /// Runs `query` against the state machine once it is linearizable to do so.
   void read(std::string query, Done done);
   std::future<Outcome> read(std::string query);
+
+  /// Membership change (thesis chapter 4) on the leader: answered once its configuration
+  /// entry commits (a joint change's C_old,new; the leader then appends C_new itself).
+  /// Refused at once on a follower (with the leader it knows), while another change is
+  /// pending, or for a node without an address in `peers`.
+  std::future<AdminOutcome> change_configuration(raft::ConfChangeRequest request);
+  /// Leadership transfer (§3.10) from the leader to voter `to`: answered once begun; the
+  /// target then campaigns at once (watch status().leader).
+  std::future<AdminOutcome> transfer_leadership(raft::NodeId to);
 
   [[nodiscard]] RuntimeStatus status() const;
   [[nodiscard]] transport::TcpStats transport_stats() const;

@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <charconv>
+
 #include "kv/command.h"
 
 namespace raftkv {
@@ -78,7 +80,7 @@ class HttpApi::Impl {
     server_.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
       if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // ours already
       const std::string why = res.status == 413   ? "the request body is over the size limit"
-                              : res.status == 404 ? "no such endpoint: see GET /status, /kv/KEY"
+                              : res.status == 404 ? "no such endpoint: see GET /status, /kv/KEY, /cluster"
                                                   : "malformed HTTP request (a POST or PUT needs a Content-Length)";
       reply_error(res, res.status, why);
       return httplib::Server::HandlerResponse::Handled;
@@ -102,6 +104,11 @@ class HttpApi::Impl {
   void cas(const std::string& key, const httplib::Request& req, httplib::Response& res);
   void del(const std::string& key, httplib::Response& res);
   void status(httplib::Response& res);
+  // Administration (see http_api.h).
+  void cluster(httplib::Response& res);
+  void change(raft::ConfChangeType type, const std::string& id, httplib::Response& res);
+  void transfer(const httplib::Request& req, httplib::Response& res);
+  void admin_result(std::future<AdminOutcome> f, int ok_status, httplib::Response& res);
   /// Waits for the runtime's answer; on success returns it, else answers the error.
   std::optional<KvAnswer> finish(std::future<Outcome> f, httplib::Response& res);
 
@@ -141,6 +148,103 @@ void HttpApi::Impl::routes() {
     });
   }
   server_.Patch(key, not_allowed("GET, PUT, DELETE"));
+
+  server_.Get("/cluster", [this](const httplib::Request&, httplib::Response& res) { cluster(res); });
+  server_.Post(R"(/cluster/voters/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    change(raft::ConfChangeType::kAddVoter, req.matches[1], res);
+  });
+  server_.Post(R"(/cluster/learners/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    change(raft::ConfChangeType::kAddLearner, req.matches[1], res);
+  });
+  server_.Delete(R"(/cluster/members/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    change(raft::ConfChangeType::kRemove, req.matches[1], res);
+  });
+  server_.Post("/cluster/transfer", [this](const httplib::Request& req, httplib::Response& res) { transfer(req, res); });
+}
+
+namespace {
+
+json ids(const std::vector<raft::NodeId>& v) {
+  json out = json::array();
+  for (raft::NodeId n : v) out.push_back(n.value());
+  return out;
+}
+
+std::optional<raft::NodeId> parse_node(const std::string& text) {
+  std::uint64_t v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || p != text.data() + text.size() || v == 0) return std::nullopt;
+  return raft::NodeId{v};
+}
+
+}  // namespace
+
+void HttpApi::Impl::cluster(httplib::Response& res) {
+  const RuntimeStatus s = rt_.status();
+  const raft::ConfState& c = s.configuration;
+  json peers = json::object();
+  for (const auto& [id, ep] : opt_.runtime.peers) peers[std::to_string(id.value())] = ep.host + ":" + std::to_string(ep.port);
+  reply(res, 200, json{{"id", s.id.value()},
+                       {"leader", s.leader.is_none() ? json(nullptr) : json(s.leader.value())},
+                       {"term", s.term.value()},
+                       {"voters", ids(c.voters)},
+                       {"voters_outgoing", ids(c.voters_outgoing)},
+                       {"learners", ids(c.learners)},
+                       {"joint", c.joint()},
+                       {"member", c.is_member(s.id)},
+                       {"index", s.configuration_index.value()},
+                       {"committed", s.configuration_committed},
+                       {"peers", peers}});
+}
+
+// A POST on a member changes its role: a learner added as a voter is promoted; a voter
+// added as a learner is demoted.
+void HttpApi::Impl::change(raft::ConfChangeType type, const std::string& id, httplib::Response& res) {
+  const std::optional<raft::NodeId> node = parse_node(id);
+  if (!node) return reply_error(res, 400, "expected a node id (a positive integer), got '" + id + "'");
+  const raft::ConfState c = rt_.status().configuration;
+  if (type == raft::ConfChangeType::kAddVoter && c.is_learner(*node)) type = raft::ConfChangeType::kPromote;
+  admin_result(rt_.change_configuration(raft::ConfChangeRequest{{{type, *node}}, false}), 200, res);
+}
+
+void HttpApi::Impl::transfer(const httplib::Request& req, httplib::Response& res) {
+  const auto body = body_with(req, res, {"to"});
+  if (!body) return;
+  if (!(*body)["to"].is_number_unsigned() || (*body)["to"].get<std::uint64_t>() == 0) {
+    return reply_error(res, 400, "\"to\" must be a node id (a positive integer)");
+  }
+  admin_result(rt_.transfer_leadership(raft::NodeId{(*body)["to"].get<std::uint64_t>()}), 202, res);
+}
+
+void HttpApi::Impl::admin_result(std::future<AdminOutcome> f, int ok_status, httplib::Response& res) {
+  if (f.wait_for(opt_.runtime.request_timeout + std::chrono::seconds(5)) != std::future_status::ready) {
+    return reply_error(res, 504, "no answer from the node in time; the outcome is unknown");
+  }
+  const AdminOutcome o = f.get();
+  if (o.ok()) {
+    json body = json{{"ok", true}};
+    if (o.index.value() != 0) body["index"] = o.index.value();
+    const raft::ConfState c = rt_.status().configuration;
+    body["voters"] = ids(c.voters);
+    body["voters_outgoing"] = ids(c.voters_outgoing);
+    body["learners"] = ids(c.learners);
+    return reply(res, ok_status, body);
+  }
+  if (o.status == AdminOutcome::Status::kUnknown) return reply_error(res, 504, "outcome unknown: " + o.error);
+  using Code = raft::AdminError::Code;
+  const raft::AdminError& e = o.refusal;
+  json body = json{{"error", o.error}};
+  switch (e.code) {
+    case Code::kNotLeader:
+      // 421 Misdirected Request: ask the leader (its id; the caller maps ids to addresses).
+      body["leader"] = e.leader.is_none() ? json(nullptr) : json(e.leader.value());
+      return reply(res, e.leader.is_none() ? 503 : 421, body);
+    case Code::kTransferring:
+    case Code::kChangePending:
+    case Code::kNotYetCommitted: return reply(res, 409, body);
+    case Code::kInvalid: return reply(res, 400, body);
+  }
+  reply(res, 500, body);
 }
 
 std::optional<KvAnswer> HttpApi::Impl::finish(std::future<Outcome> f, httplib::Response& res) {
@@ -202,7 +306,8 @@ void HttpApi::Impl::status(httplib::Response& res) {
   const RuntimeStatus s = rt_.status();
   json leader = s.leader.is_none() ? json(nullptr) : json(s.leader.value());
   reply(res, 200, json{{"id", s.id.value()}, {"role", raft::role_name(s.role)}, {"term", s.term.value()},
-                       {"leader", leader}, {"commit", s.commit.value()}, {"applied", s.applied.value()}});
+                       {"leader", leader}, {"commit", s.commit.value()}, {"applied", s.applied.value()},
+                       {"voters", ids(s.configuration.voters)}, {"learners", ids(s.configuration.learners)}});
 }
 
 HttpApi::HttpApi(Runtime& runtime, const ServeOptions& options) : impl_(std::make_unique<Impl>(runtime, options)) {}

@@ -6,7 +6,22 @@
 //   PUT    /kv/KEY   {"value": V}       200 {"ok": true}
 //   POST   /kv/KEY/cas {"from": A, "to": B}  200 | 409 (value is not A) | 404 (no key)
 //   DELETE /kv/KEY                      200 | 404
-//   GET    /status                      {"id", "role", "term", "leader", "commit", "applied"}
+//   GET    /status                      {"id", "role", "term", "leader", "commit", "applied",
+//                                         "voters", "learners"}
+//
+// Administration (thesis chapter 4, §3.10), on the leader only -- no forwarding: a
+// follower answers 421 with {"leader": ID} (null when it knows none), and the caller asks
+// that node (docs/raft-kv.md):
+//   GET    /cluster                     the configuration: {"voters", "voters_outgoing",
+//                                       "learners", "joint", "index", "committed", "leader", ...}
+//   POST   /cluster/voters/ID           add ID as a voter (or promote the learner ID)
+//   POST   /cluster/learners/ID         add ID as a learner (or demote the voter ID)
+//   DELETE /cluster/members/ID          remove the voter or learner ID
+//   POST   /cluster/transfer {"to": ID} hand leadership to voter ID (202: it has begun)
+// A change answers 200 with the new configuration once its entry commits. 409: a change
+// is pending (or a transfer), or the leader has not committed an entry of its term yet --
+// retry; 400: an invalid change (unknown node: not in --peers; already a member...); 504:
+// appended but not seen committed in time (it may still take effect).
 //
 // Errors are JSON {"error": "..."}: 400 bad JSON or a missing field, 404 unknown path,
 // 405 wrong method (with Allow), 413 body too large, 503 no leader reachable in time (the

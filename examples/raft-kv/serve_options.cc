@@ -10,10 +10,17 @@ const char* const kServeUsage =
     "(a follower forwards writes to the leader; reads are linearizable):\n"
     "  GET /kv/KEY, PUT /kv/KEY {\"value\": V}, POST /kv/KEY/cas {\"from\": A, \"to\": B},\n"
     "  DELETE /kv/KEY, GET /status\n"
+    "and membership administration on the leader (docs/raft-kv.md):\n"
+    "  GET /cluster, POST /cluster/voters/ID, POST /cluster/learners/ID,\n"
+    "  DELETE /cluster/members/ID, POST /cluster/transfer {\"to\": ID}\n"
     "\n"
     "options:\n"
     "  --id N                   this node's id (one of --peers)\n"
-    "  --peers LIST             every member, this node included: ID=HOST:PORT,...\n"
+    "  --peers LIST             every node's address, this node included: ID=HOST:PORT,...\n"
+    "                           (list nodes you will add later too: the book is fixed)\n"
+    "  --voters IDS             the initial configuration of a new cluster: 1,2,3\n"
+    "                           (default: every peer). A node not listed starts as a\n"
+    "                           non-member and waits until POST /cluster/... adds it\n"
     "  --http HOST:PORT         where the HTTP API listens\n"
     "  --data-dir DIR           keep term, vote, log and snapshots in DIR/<id>/ (survives\n"
     "                           kill -9); without it state is in memory only\n"
@@ -92,6 +99,16 @@ std::optional<ServeOptions> parse_serve_options(const std::vector<std::string>& 
       have_id = true;
     } else if (a == "--peers") {
       if (error = parse_peers(v, o.runtime.peers); !error.empty()) return std::nullopt;
+    } else if (a == "--voters") {
+      for (std::size_t pos = 0; pos <= v.size();) {
+        const std::size_t comma = std::min(v.find(',', pos), v.size());
+        if (!parse_int(v.substr(pos, comma - pos), 1, 1 << 30, n)) {
+          error = "--voters: expected ID,ID,..., got '" + v + "'";
+          return std::nullopt;
+        }
+        o.runtime.voters.push_back(raft::NodeId{static_cast<std::uint64_t>(n)});
+        pos = comma + 1;
+      }
     } else if (a == "--http") {
       if (std::string e = transport::parse_endpoint(v, o.http); !e.empty()) {
         error = "--http: " + e;
@@ -129,6 +146,12 @@ std::optional<ServeOptions> parse_serve_options(const std::vector<std::string>& 
   if (!o.runtime.peers.contains(o.runtime.id)) {
     error = "--id " + std::to_string(o.runtime.id.value()) + " is not in --peers";
     return std::nullopt;
+  }
+  for (raft::NodeId v : o.runtime.voters) {
+    if (!o.runtime.peers.contains(v)) {
+      error = "--voters: node " + std::to_string(v.value()) + " is not in --peers";
+      return std::nullopt;
+    }
   }
   o.runtime.tick = std::chrono::milliseconds(tick);
   o.runtime.election_ticks = static_cast<int>(std::max(2ll, election / tick));

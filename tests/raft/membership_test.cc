@@ -70,7 +70,6 @@ TEST(Configuration, TargetRefusesEveryMalformedChangeWithAReason) {
   refuse({{ConfChangeType::kAddVoter, NodeId{0}}}, "reserved");
   refuse({{ConfChangeType::kAddVoter, NodeId{2}}}, "already a voter");
   refuse({{ConfChangeType::kAddLearner, NodeId{4}}}, "already a learner");
-  refuse({{ConfChangeType::kAddLearner, NodeId{1}}}, "demoting");
   refuse({{ConfChangeType::kPromote, NodeId{9}}}, "not a learner");
   refuse({{ConfChangeType::kRemove, NodeId{9}}}, "not a member");
   refuse({{ConfChangeType::kAddVoter, NodeId{5}}, {ConfChangeType::kRemove, NodeId{5}}},

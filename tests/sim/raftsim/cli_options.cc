@@ -37,11 +37,19 @@ std::string usage(const std::string& program) {
   --observe-every K      invariant checks after every K-th event per node (default 1)
   --leader-within N      liveness bound: a stable leader within N election timeouts after
                          the faults end (default 10)
+  --membership V         membership changes: nodes 1..V start as the voters, the other
+                         nodes as empty spares; random adds, removes, replacements,
+                         promotions, demotions and leadership transfers until the faults
+                         end (0: off, the default)
+  --membership-gap D     mean time between two membership operations (default 150ms)
+  --membership-after-election P  also one operation right after an election, with
+                         probability P (default 0.3)
   --bug NAME             plant a bug in the core (programs linked with the planted-bug core,
                          e.g. raftsim_planted): commit_earlier_term_by_counting,
                          vote_before_persist, read_without_quorum_check,
                          truncate_on_matching_append, ack_before_sync,
-                         install_stale_snapshot, compact_uncommitted,
+                         install_stale_snapshot, compact_uncommitted, config_on_commit,
+                         single_server_change_before_commit, learner_counts_in_quorum,
                          lease_longer_than_election_timeout,
                          lease_without_check_quorum
   --timeline MODE        none | summary | full (default) | verbose (every message)
@@ -61,6 +69,9 @@ bool set_bug(raft::PlantedBugs& b, std::string_view name) {
   else if (name == "install_stale_snapshot") b.install_stale_snapshot = true;
   else if (name == "compact_uncommitted") b.compact_uncommitted = true;
   else if (name == "ack_before_sync") b.ack_before_sync = true;
+  else if (name == "config_on_commit") b.config_on_commit = true;
+  else if (name == "single_server_change_before_commit") b.single_server_change_before_commit = true;
+  else if (name == "learner_counts_in_quorum") b.learner_counts_in_quorum = true;
   else if (name == "lease_longer_than_election_timeout") b.lease_longer_than_election_timeout = true;
   else if (name == "lease_without_check_quorum") b.lease_without_check_quorum = true;
   else return false;
@@ -131,6 +142,9 @@ std::optional<Options> parse_options(int argc, char** argv, bool planted_core,
     else if (flag == "--snapshot-chunk") ok = number(c.snapshot_chunk_bytes) && c.snapshot_chunk_bytes > 0;
     else if (flag == "--max-entries-per-msg") ok = number(c.max_entries_per_msg) && c.max_entries_per_msg > 0;
     else if (flag == "--leader-within") ok = number(o.sim.checks.leader_within_timeouts) && o.sim.checks.leader_within_timeouts >= 0;
+    else if (flag == "--membership") ok = number(o.sim.membership.initial_voters) && o.sim.membership.initial_voters >= 0;
+    else if (flag == "--membership-after-election") ok = number(o.sim.membership.after_election) && o.sim.membership.after_election >= 0 && o.sim.membership.after_election <= 1;
+    else if (flag == "--membership-gap") ok = duration(o.sim.membership.mean_gap) && o.sim.membership.mean_gap > 0;
     else if (flag == "--no-pre-vote") c.pre_vote = false;
     else if (flag == "--no-check-quorum") c.check_quorum = false;
     else if (flag == "--lease-reads") c.lease_read = true;
@@ -183,6 +197,10 @@ std::optional<Options> parse_options(int argc, char** argv, bool planted_core,
   }
   if (o.sim.cluster.heartbeat_tick >= o.sim.cluster.election_tick) {
     error = "--heartbeat-tick must be less than --election-tick";
+    return std::nullopt;
+  }
+  if (o.sim.membership.initial_voters > o.sim.cluster.nodes) {
+    error = "--membership must not exceed --nodes";
     return std::nullopt;
   }
   if (o.quiet > o.sim.duration) {

@@ -9,6 +9,7 @@
 
 #include "raft/planted_bugs.h"
 #include "raftsim/latency.h"
+#include "raftsim/membership.h"
 #include "raftsim/schedule.h"
 #include "raftsim/time.h"
 
@@ -103,6 +104,8 @@ struct SimConfig {
   /// Total virtual time; should leave time after schedule.end for recovery.
   Micros duration = seconds(5);
   CheckConfig checks;
+  /// Configuration changes and leadership transfers during the run (membership.h).
+  MembershipConfig membership;
   /// Optional narration (not owned).
   Timeline* timeline = nullptr;
 };

@@ -41,10 +41,13 @@ struct FaultEvent {  // index into the time-ordered schedule
 };
 struct FaultsEndEvent {};
 struct SummaryEvent {};  // a timeline summary line
+struct MembershipEvent {  // a configuration change or transfer (sim_membership.cc)
+  bool recurring = true;  // schedules the next one; false: a one-off after an election
+};
 
 using EventBody = std::variant<TickEvent, DeliverEvent, RequestEvent, ResponseEvent,
                                ClientEvent, TimeoutEvent, FaultEvent, FaultsEndEvent,
-                               SummaryEvent>;
+                               SummaryEvent, MembershipEvent>;
 
 struct Event {
   Micros at;

@@ -31,6 +31,9 @@ struct SimStats {
   std::uint64_t elections_won = 0;      // distinct (leader, term) pairs seen
   std::uint64_t observations = 0;       // invariant-checker observations
   std::uint64_t snapshots_installed = 0;  // snapshots received from a leader and restored
+  std::uint64_t conf_changes = 0;          // configuration changes a leader appended
+  std::uint64_t conf_changes_refused = 0;  // ... that it refused (one pending, no own-term commit)
+  std::uint64_t transfers = 0;             // leadership transfers a leader began
 };
 
 struct LivenessEvidence {

@@ -89,7 +89,10 @@ std::string parse_fault_words(const std::vector<std::string>& w, Fault& f) {
   switch (f.kind) {
     case Fault::Kind::kHeal: return need(2) ? "" : "heal takes no arguments";
     case Fault::Kind::kPartition: {
-      if (!need(4)) return "expected: partition <shape> <seed>";
+      // An optional "next-leader[+delay]": the partition waits for the next election.
+      if (!need(4) && !(need(5) && parse_node(w[4], f) && f.node == kNextLeader)) {
+        return "expected: partition <shape> <seed> [next-leader[+delay]]";
+      }
       auto shape = parse_shape(w[2]);
       if (!shape) return "unknown partition shape '" + w[2] + "'";
       f.partition.shape = *shape;
@@ -143,8 +146,9 @@ std::string describe(const Fault& f, int nodes) {
   switch (f.kind) {
     case Fault::Kind::kHeal: break;
     case Fault::Kind::kPartition:
-      out += std::string(" ") + shape_name(f.partition.shape) + " " +
-             std::to_string(f.partition.seed) + "  # " + make_cuts(f.partition, nodes).describe(nodes);
+      out += std::string(" ") + shape_name(f.partition.shape) + " " + std::to_string(f.partition.seed) +
+             (f.node == kNextLeader ? " " + node_text(f) : "") + "  # " +
+             make_cuts(f.partition, nodes).describe(nodes);
       break;
     case Fault::Kind::kCrashAtPersist:
       out += " " + node_text(f) +

@@ -14,6 +14,7 @@
 //   1.9s resume 4
 //   1.5s isolate leader          # cut the current leader off from every other node
 //   1.6s crash next-leader+12ms  # 12ms after the next election is won, crash its winner
+//   1.7s partition halves 3 next-leader  # the partition waits for the next election
 //   2s network loss=0.1 dup=0.05
 //   2.5s corrupt 2               # crash n2, flip a bit in a stored record, restart it:
 //                                # the restart must refuse the log (n2 stays down)

@@ -13,6 +13,7 @@ SimConfig config_for(const SimCase& c) {
   cfg.duration = c.duration;
   cfg.checks.leader_within_timeouts = c.leader_within_timeouts;
   cfg.cluster.snapshot_entries = c.snapshot_entries;
+  cfg.membership.initial_voters = c.membership;
   cfg.cluster.lease_read = c.lease_reads;
   cfg.cluster.batch_delay_ticks = c.batch_delay_ticks;
   return cfg;
@@ -33,6 +34,7 @@ std::string replay_command(const SimCase& c, const std::string& program) {
   if (c.snapshot_entries != ClusterConfig{}.snapshot_entries) {
     out += " --snapshot-entries " + std::to_string(c.snapshot_entries);
   }
+  if (c.membership != 0) out += " --membership " + std::to_string(c.membership);
   if (c.lease_reads) out += " --lease-reads";
   if (c.batch_delay_ticks > 0) out += " --batch-delay-ticks " + std::to_string(c.batch_delay_ticks);
   if (c.leader_within_timeouts != 10) {
@@ -47,6 +49,7 @@ void showValue(const SimCase& c, std::ostream& os) {
      << (c.snapshot_entries != ClusterConfig{}.snapshot_entries
              ? ", a snapshot every " + std::to_string(c.snapshot_entries) + " entries"
              : "")
+     << (c.membership != 0 ? ", membership changes from " + std::to_string(c.membership) + " voters" : "")
      << ", schedule:\n"
      << describe(c.schedule, c.nodes);
 }

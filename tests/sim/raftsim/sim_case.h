@@ -24,6 +24,9 @@ struct SimCase {
   /// Log compaction every this many applied entries (ClusterConfig::snapshot_entries).
   /// Lower it to put snapshot(), restore() and InstallSnapshot through more of every run.
   std::uint64_t snapshot_entries = ClusterConfig{}.snapshot_entries;
+  /// Membership changes (MembershipConfig::initial_voters): 0 off, else nodes
+  /// 1..membership start as the voters and the rest are spares.
+  int membership = 0;
   /// ClusterConfig::lease_read and batch_delay_ticks.
   bool lease_reads = false;
   int batch_delay_ticks = 0;

@@ -9,7 +9,8 @@ void Simulator::client_next(int client) {
   ClientOp op;
   op.process = c.process;
   op.client = client;
-  op.node = static_cast<int>(rng_.uniform(1, config_.cluster.nodes));
+  op.node = config_.membership.enabled() ? pick_client_node()
+                                         : static_cast<int>(rng_.uniform(1, config_.cluster.nodes));
   op.request = workload_->next(rng_);
   op.call = now_;
   const std::size_t index = ops_.size();

@@ -30,6 +30,9 @@ void Simulator::leader_elected(int id) {
     queue_.push(f.at, FaultEvent{faults_.size() - 1});
   }
   waiting_for_leader_.clear();
+  if (config_.membership.enabled() && rng_.chance(config_.membership.after_election)) {
+    queue_.push(now_ + rng_.uniform(0, millis(5)), MembershipEvent{false});
+  }
 }
 
 void Simulator::apply_fault(Fault f) {
@@ -103,7 +106,8 @@ void Simulator::corrupt(SimNode& n) {
   // Raft survives the loss of a minority; more lost disks than that is beyond any protocol.
   std::size_t broken = 0;
   for (const auto& other : nodes_) broken += other->broken.empty() ? 0 : 1;
-  if (broken + 1 > static_cast<std::size_t>((config_.cluster.nodes - 1) / 2)) {
+  if (config_.membership.enabled() ? !may_rot(n)
+                                   : broken + 1 > static_cast<std::size_t>((config_.cluster.nodes - 1) / 2)) {
     note("n" + std::to_string(n.id()) + ": no corruption (a majority of disks must stay sound)");
     return;
   }

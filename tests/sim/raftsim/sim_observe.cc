@@ -26,6 +26,7 @@ void Simulator::after_event(SimNode& n) {
 
 void Simulator::observe(SimNode& n) {
   const raft::Raft& r = n.raft();
+  if (config_.membership.enabled()) note_configuration(r);
   if (!r.vote().is_none() && (r.vote() != n.last_vote || r.term() != n.last_vote_term)) {
     n.last_vote = r.vote();
     n.last_vote_term = r.term();
@@ -126,6 +127,7 @@ void Simulator::check_stable_leader() {
   const raft::Raft* leader = nullptr;
   for (auto& n : nodes_) {
     if (!n->broken.empty()) continue;  // its disk was refused: down for good
+    if (!counts_for_liveness(n->id())) continue;
     if (!n->up() || n->paused) return;
     if (n->raft().is_leader()) {
       if (leader != nullptr) return;
@@ -133,8 +135,9 @@ void Simulator::check_stable_leader() {
     }
   }
   if (leader == nullptr) return;
+  if (config_.membership.enabled() && !configuration_settled(*leader)) return;
   for (auto& n : nodes_) {
-    if (!n->broken.empty()) continue;
+    if (!n->broken.empty() || !counts_for_liveness(n->id())) continue;
     if (n->raft().leader() != leader->id() || n->raft().term() != leader->term()) return;
   }
   stable_leader_at_ = now_;
@@ -204,11 +207,14 @@ void Simulator::check_liveness(SimResult& r) {
             config_.cluster.election_tick * config_.cluster.tick;
   l.stable_leader_at = stable_leader_at_;
   l.checked = config_.duration >= l.faults_end + l.bound + config_.workload.timeout;
+  // Liveness is owed only once a quorum of the final configuration is up (sound disks).
+  if (config_.membership.enabled() && !final_quorum_sound()) l.checked = false;
   if (!stable_leader_at_) return;
   for (const ClientOp& op : ops_) {
     if (op.call < *stable_leader_at_ || op.call + config_.workload.timeout > config_.duration) continue;
     // A node whose disk was refused is down for good; its clients can only time out.
     if (!node(op.node).broken.empty()) continue;
+    if (!counts_for_liveness(op.node)) continue;  // a spare or a removed node
     if (!op.applied()) {
       l.stuck_ops.push_back(describe(op, *workload_) + " (called at " + format_time(op.call) + ")");
     }

@@ -41,7 +41,12 @@ raft::ServiceConfig Simulator::service_config(int id) const {
   const ClusterConfig& c = config_.cluster;
   raft::ServiceConfig s;
   s.raft.id = raft::NodeId{static_cast<std::uint64_t>(id)};
-  for (int v = 1; v <= c.nodes; ++v) s.raft.voters.emplace_back(static_cast<std::uint64_t>(v));
+  // With membership changes, spares (ids above initial_voters) start with no bootstrap
+  // configuration: non-members until a change adds them.
+  const int bootstrap = config_.membership.enabled() ? config_.membership.initial_voters : c.nodes;
+  if (id <= bootstrap) {
+    for (int v = 1; v <= bootstrap; ++v) s.raft.voters.emplace_back(static_cast<std::uint64_t>(v));
+  }
   s.raft.election_tick = c.election_tick;
   s.raft.heartbeat_tick = c.heartbeat_tick;
   s.raft.pre_vote = c.pre_vote;
@@ -85,6 +90,7 @@ void Simulator::schedule_start() {
   }
   for (std::size_t i = 0; i < faults_.size(); ++i) queue_.push(faults_[i].at, FaultEvent{i});
   queue_.push(config_.schedule.end, FaultsEndEvent{});
+  if (config_.membership.enabled()) schedule_membership();
   if (config_.timeline != nullptr) queue_.push(kSecond, SummaryEvent{});
   note("start: " + std::to_string(config_.cluster.nodes) + " nodes, seed " +
        std::to_string(config_.seed) + ", latency " + config_.latency.describe() +
@@ -139,6 +145,8 @@ void Simulator::dispatch(EventBody& body) {
     apply_fault(faults_[f->fault]);  // a copy: applying may add faults
   } else if (std::holds_alternative<FaultsEndEvent>(body)) {
     end_faults();
+  } else if (auto* m = std::get_if<MembershipEvent>(&body)) {
+    membership_step(m->recurring);
   } else if (std::holds_alternative<SummaryEvent>(body)) {
     summary();
     queue_.push(now_ + kSecond, SummaryEvent{});

@@ -22,6 +22,7 @@
 #include <memory>
 #include <set>
 #include <map>
+#include "raft/configuration.h"
 #include <vector>
 
 #include "raft/replicated_state.h"
@@ -103,6 +104,31 @@ class Simulator final : public NodeEnvironment {  // overrides private: only nod
   void pause(SimNode& n);
   void resume(SimNode& n);
   std::vector<SimNode*> targets(int node);
+
+  // sim_membership.cc: configuration changes and leadership transfers (membership.h)
+  void schedule_membership();
+  void membership_step(bool recurring);
+  [[nodiscard]] int pick_client_node();
+  /// The configuration of the up node whose latest configuration entry is newest.
+  [[nodiscard]] raft::ConfState latest_configuration() const;
+  /// Liveness concerns members of the final configuration only (spares and removed nodes
+  /// follow no leader); true for every node without membership changes.
+  [[nodiscard]] bool counts_for_liveness(int node) const;
+  /// The leader's configuration is final: committed, not joint, and it is a voter of it
+  /// (else it is about to step down, §4.2.2, and the cluster to elect again).
+  [[nodiscard]] bool configuration_settled(const raft::Raft& leader) const;
+  /// Every configuration that may still be in force has, in each voter half, a majority
+  /// of sound disks (plus `rotting`, if any, counted as lost).
+  [[nodiscard]] bool final_quorum_sound(int rotting = 0) const;
+  /// Bit rot may hit `n` without leaving a configuration that may be in force short of a
+  /// sound majority (with membership changes; else the fixed minority rule applies).
+  [[nodiscard]] bool may_rot(const SimNode& n) const { return final_quorum_sound(n.id()); }
+  /// Records the configuration `r` uses (observe() calls it after every event).
+  void note_configuration(const raft::Raft& r);
+  /// Configurations seen in any node's log, by entry (index, term), from the latest one a
+  /// node saw committed on: that one and every later one that may still win (§4.1). An
+  /// uncommitted entry at an index may be replaced by another: the term tells them apart.
+  std::map<std::pair<std::uint64_t, std::uint64_t>, raft::ConfState> configurations_;
 
   // sim_observe.cc: invariants after each event, liveness, the final checks
   void after_event(SimNode& n);

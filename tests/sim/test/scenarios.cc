@@ -50,6 +50,28 @@ Schedule stale_leader_schedule(int rounds, Rng& rng) {
   return s;
 }
 
+// The 2015 single-server scenario as faults: cut the leader off while its last change is
+// still uncommitted (changes come every few milliseconds, so one usually is), and the
+// moment the next leader wins -- and at once makes a change of its own, before an entry
+// of its term commits -- split the cluster in two. When the new leader's side is a
+// majority of its new configuration and the old leader's side a majority of the old
+// leader's, both commit: two leaders, two histories, one term apart.
+Schedule disjoint_changes_schedule(Rng& rng) {
+  Schedule s;
+  Micros t = millis(rng.uniform(300, 500));
+  for (int round = 0; round < 3; ++round) {
+    s.faults.push_back(fault(t, Fault::Kind::kIsolate, kLeader));
+    Fault split = fault(t + millis(1), Fault::Kind::kPartition, kNextLeader, millis(rng.uniform(0, 2)));
+    split.partition = Partition{PartitionShape::kHalves, rng.next() % 1000};
+    s.faults.push_back(split);
+    const Micros heal = t + millis(rng.uniform(400, 700));
+    s.faults.push_back(fault(heal, Fault::Kind::kHeal, kAllNodes));
+    t = heal + millis(rng.uniform(200, 400));
+  }
+  s.end = t;
+  return s;
+}
+
 SimCase figure8_case(std::uint64_t seed) {
   SimCase c;
   c.seed = seed;

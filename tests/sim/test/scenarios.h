@@ -24,6 +24,12 @@ Schedule figure8_schedule(int rounds, Rng& rng);
 /// clients keep sending to the old one, then resume it; later heal. `rounds` times.
 Schedule stale_leader_schedule(int rounds, Rng& rng);
 
+/// The 2015 single-server bug (thesis §4.2) as faults, for runs with membership changes
+/// frequent and aimed at new leaders: isolate the leader while its last change is
+/// uncommitted, and split the cluster in two the moment the next leader wins (and makes a
+/// change before an entry of its term commits). Three rounds.
+Schedule disjoint_changes_schedule(Rng& rng);
+
 /// The cases the planted-bug tests search and the scenario tests replay on the production
 /// core: two rounds of the schedule, 2 s of run after it. Figure 8 runs on 3 nodes with
 /// one entry per AppendEntries (an old-term entry must reach a majority ahead of the new
