@@ -127,6 +127,14 @@ std::size_t Cluster::deliver_all(std::size_t max_messages) {
   return delivered;
 }
 
+std::vector<Message> Cluster::queued_from(NodeId from) const {
+  std::vector<Message> out;
+  for (const Message& m : queue_) {
+    if (m.from == from) out.push_back(m);
+  }
+  return out;
+}
+
 void Cluster::spread_commit() {
   deliver_all();
   for (int i = 0; i < 2; ++i) {

@@ -68,6 +68,8 @@ class Cluster {
 
   // ---- network faults -------------------------------------------------------------
   std::deque<Message>& queue() { return queue_; }
+  /// The queued messages `from` sent (not yet delivered), in order.
+  [[nodiscard]] std::vector<Message> queued_from(NodeId from) const;
   void drop_all() { queue_.clear(); }
   void shuffle_queue();
   /// Messages between `a` and `b` are dropped (both directions) until heal().

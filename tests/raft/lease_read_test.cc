@@ -22,14 +22,6 @@ void lease(Config& c) {
   c.lease_read = true;
 }
 
-std::vector<Message> sent_by(Cluster& c, NodeId from) {
-  std::vector<Message> out;
-  for (const Message& m : c.queue()) {
-    if (m.from == from) out.push_back(m);
-  }
-  return out;
-}
-
 // A lease is only as good as the followers' promise; without check-quorum there is none.
 TEST(LeaseRead, RefusedWithoutCheckQuorum_6_4_1) {
   Config c;
@@ -74,7 +66,7 @@ TEST(LeaseRead, ALeaderServesAtOnceWhileItsLeaseHolds_6_4_1) {
   c.deliver_all();  // ...that both followers answered
   ASSERT_TRUE(c.node(l).read_index("r"));
   c.process_ready();
-  EXPECT_EQ(count_of<HeartbeatRequest>(sent_by(c, l)), 0u) << "no confirmation round";
+  EXPECT_EQ(count_of<HeartbeatRequest>(c.queued_from(l)), 0u) << "no confirmation round";
   ASSERT_EQ(c.state(l).reads.size(), 1u);
 }
 
@@ -92,7 +84,7 @@ TEST(LeaseRead, AnExpiredLeaseFallsBackToAConfirmationRound_6_4_1) {
   ASSERT_TRUE(c.node(l).read_index("r"));
   c.process_ready();
   EXPECT_TRUE(c.state(l).reads.empty());
-  EXPECT_GT(count_of<HeartbeatRequest>(sent_by(c, l)), 0u);
+  EXPECT_GT(count_of<HeartbeatRequest>(c.queued_from(l)), 0u);
 }
 
 // §3.10: TimeoutNow makes voters ignore their lease on us; no lease holds after it.

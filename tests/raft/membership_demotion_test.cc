@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "raft/testing/cluster.h"
+#include "membership_util.h"
 #include "test_util.h"
 
 namespace raft {
@@ -17,22 +18,10 @@ namespace {
 using test::ids;
 using testing::Cluster;
 
-void manual_cfg(Config& c) { test::manual(c); }
-
-ConfChangeRequest one(ConfChangeType t, std::uint64_t node, bool joint = false) {
-  return ConfChangeRequest{{ConfChange{t, NodeId{node}}}, joint};
-}
-
-bool has_applied(Cluster& c, NodeId id, const std::string& data) {
-  const auto& a = c.state(id).applied;
-  return std::any_of(a.begin(), a.end(), [&](const Entry& e) { return e.data == data; });
-}
-
-Cluster settled(std::size_t n = 3) {
-  Cluster c(n, 1, manual_cfg);
-  c.elect(NodeId{1});
-  return c;
-}
+using test::has_applied;
+using test::manual_cfg;
+using test::one;
+using test::settled;
 
 TEST(Configuration, AddingAVoterAsALearnerDemotesIt) {
   const ConfState cur{ids({1, 2, 3}), {}, {}};

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "raft/testing/cluster.h"
+#include "membership_util.h"
 #include "test_util.h"
 
 namespace raft {
@@ -20,29 +21,11 @@ using test::Solo;
 using testing::Cluster;
 using Code = AdminError::Code;
 
-void manual_cfg(Config& c) { test::manual(c); }
-
-ConfChangeRequest one(ConfChangeType t, std::uint64_t node) {
-  return ConfChangeRequest{{ConfChange{t, NodeId{node}}}, false};
-}
-
-bool has_applied(Cluster& c, NodeId id, const std::string& data) {
-  const auto& a = c.state(id).applied;
-  return std::any_of(a.begin(), a.end(), [&](const Entry& e) { return e.data == data; });
-}
-
-// Commits a proposal through `leader` and settles the cluster.
-void commit_one(Cluster& c, NodeId leader, const std::string& data) {
-  ASSERT_TRUE(c.propose(leader, data).has_value());
-  c.spread_commit();
-}
-
-// A leader elected in a 3-voter cluster whose first own-term entry (the no-op) committed.
-Cluster settled(std::size_t n = 3, std::uint64_t seed = 1) {
-  Cluster c(n, seed, manual_cfg);
-  c.elect(NodeId{1});
-  return c;
-}
+using test::commit_one;
+using test::has_applied;
+using test::manual_cfg;
+using test::one;
+using test::settled;
 
 // ---- configuration values -------------------------------------------------------------
 

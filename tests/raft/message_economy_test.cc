@@ -16,14 +16,6 @@ using test::manual;
 using test::msg;
 using testing::Cluster;
 
-std::vector<Message> sent_by(Cluster& c, NodeId from) {
-  std::vector<Message> out;
-  for (const Message& m : c.queue()) {
-    if (m.from == from) out.push_back(m);
-  }
-  return out;
-}
-
 // §6.4: a read registered before the next Ready rides on the appends of that Ready: they
 // carry its round, their answers confirm it, and no heartbeat goes out for it.
 TEST(ReadIndex, AnAppendRoundConfirmsLeadershipLikeAHeartbeat_6_4) {
@@ -32,7 +24,7 @@ TEST(ReadIndex, AnAppendRoundConfirmsLeadershipLikeAHeartbeat_6_4) {
   ASSERT_TRUE(c.node(NodeId{1}).propose("w").has_value());
   ASSERT_TRUE(c.node(NodeId{1}).read_index("r"));
   c.process_ready();
-  const std::vector<Message> out = sent_by(c, NodeId{1});
+  const std::vector<Message> out = c.queued_from(NodeId{1});
   EXPECT_EQ(count_of<HeartbeatRequest>(out), 0u) << "the appends carry the read's round";
   const auto appends = bodies_of<AppendRequest>(out);
   ASSERT_EQ(appends.size(), 2u);
@@ -52,7 +44,7 @@ TEST(ReadIndex, TheAskingFollowerCountsTowardTheQuorum_6_4) {
   ASSERT_TRUE(c.node(NodeId{2}).read_index("f"));
   c.process_ready();
   c.deliver_all(1);  // the request reaches the leader
-  const std::vector<Message> out = sent_by(c, NodeId{1});
+  const std::vector<Message> out = c.queued_from(NodeId{1});
   EXPECT_EQ(count_of<HeartbeatRequest>(out), 0u);
   ASSERT_EQ(count_of<ReadIndexResponse>(out), 1u);
   c.deliver_all();
@@ -67,7 +59,7 @@ TEST(ReadIndex, AFollowersReadInAClusterOfFiveAsksOneMoreFollower_6_4) {
   ASSERT_TRUE(c.node(NodeId{2}).read_index("f"));
   c.process_ready();
   c.deliver_all(1);
-  const std::vector<Message> out = sent_by(c, NodeId{1});
+  const std::vector<Message> out = c.queued_from(NodeId{1});
   EXPECT_EQ(count_of<ReadIndexResponse>(out), 0u) << "not confirmed yet";
   const auto hbs = bodies_of<HeartbeatRequest>(out);
   EXPECT_EQ(hbs.size(), 1u);
@@ -102,14 +94,14 @@ TEST(ReadIndex, AnUnansweredReadRoundGoesToEveryFollowerOnceOverdue_6_4) {
   ASSERT_TRUE(c.node(NodeId{1}).propose("w").has_value());  // ...and now an append
   ASSERT_TRUE(c.node(NodeId{1}).read_index("r"));
   c.process_ready();
-  EXPECT_EQ(count_of<HeartbeatRequest>(sent_by(c, NodeId{1})), 0u) << "the appends carry it";
+  EXPECT_EQ(count_of<HeartbeatRequest>(c.queued_from(NodeId{1})), 0u) << "the appends carry it";
   c.drop_all();  // every append lost
   c.tick(NodeId{1});
-  EXPECT_EQ(count_of<HeartbeatRequest>(sent_by(c, NodeId{1})), 0u)
+  EXPECT_EQ(count_of<HeartbeatRequest>(c.queued_from(NodeId{1})), 0u)
       << "each follower got an append within the interval";
   c.drop_all();
   c.tick(NodeId{1});
-  EXPECT_EQ(count_of<HeartbeatRequest>(sent_by(c, NodeId{1})), 4u) << "overdue: everyone";
+  EXPECT_EQ(count_of<HeartbeatRequest>(c.queued_from(NodeId{1})), 4u) << "overdue: everyone";
   c.deliver_all();
   ASSERT_EQ(c.state(NodeId{1}).reads.size(), 1u);
 }
@@ -129,7 +121,7 @@ TEST(Heartbeat, OnlyAStalledFollowerGetsAnAppendForItsHeartbeatAnswer_5_3) {
   const Term t = l.term();
   l.step(msg(2, 1, t.value(), HeartbeatResponse{0}));
   c.process_ready();
-  EXPECT_EQ(count_of<AppendRequest>(sent_by(c, NodeId{1})), 1u) << "stalled since the last answer";
+  EXPECT_EQ(count_of<AppendRequest>(c.queued_from(NodeId{1})), 1u) << "stalled since the last answer";
   c.deliver_all();
   ASSERT_EQ(l.progress(NodeId{2})->match(), l.log().last_index());
   c.drop_all();
@@ -137,7 +129,7 @@ TEST(Heartbeat, OnlyAStalledFollowerGetsAnAppendForItsHeartbeatAnswer_5_3) {
   c.process_ready();  // in flight
   l.step(msg(2, 1, t.value(), HeartbeatResponse{0}));
   c.process_ready();
-  EXPECT_EQ(count_of<AppendRequest>(sent_by(c, NodeId{1})), 2u)
+  EXPECT_EQ(count_of<AppendRequest>(c.queued_from(NodeId{1})), 2u)
       << "only the proposal's two appends: node 2's match moved since its last answer";
 }
 
@@ -148,14 +140,14 @@ TEST(Heartbeat, NoHeartbeatToAFollowerThatGotAnAppendWithinTheInterval) {
   c.elect(NodeId{1});
   c.spread_commit();
   c.tick(NodeId{1});
-  ASSERT_EQ(count_of<HeartbeatRequest>(sent_by(c, NodeId{1})), 2u) << "quiet: heartbeats";
+  ASSERT_EQ(count_of<HeartbeatRequest>(c.queued_from(NodeId{1})), 2u) << "quiet: heartbeats";
   c.deliver_all();
   ASSERT_TRUE(c.propose(NodeId{1}, "w").has_value());
   c.deliver_all();
   c.tick(NodeId{1});
-  EXPECT_EQ(count_of<HeartbeatRequest>(sent_by(c, NodeId{1})), 0u);
+  EXPECT_EQ(count_of<HeartbeatRequest>(c.queued_from(NodeId{1})), 0u);
   c.tick(NodeId{1});
-  EXPECT_EQ(count_of<HeartbeatRequest>(sent_by(c, NodeId{1})), 2u);
+  EXPECT_EQ(count_of<HeartbeatRequest>(c.queued_from(NodeId{1})), 2u);
 }
 
 // A commit index travels with the next append or heartbeat, not as a round of its own.

@@ -16,7 +16,7 @@
 #include "raftsim/simulator.h"
 #include "scenarios.h"
 
-namespace raftsim::test {
+namespace raftsim::test::membership {
 namespace {
 
 void plant(raft::PlantedBugs& b, const std::string& name) {
@@ -114,4 +114,4 @@ TEST(MembershipPlantedBugs, LearnerCountedInTheCommitQuorumIsCaught) {
 }
 
 }  // namespace
-}  // namespace raftsim::test
+}  // namespace raftsim::test::membership

@@ -14,7 +14,7 @@
 #include "raftsim/simulator.h"
 #include "scenarios.h"
 
-namespace raftsim::test {
+namespace raftsim::test::membership {
 namespace {
 
 // Faults and changes for 1.5 s, then the liveness bound (10 election timeouts, 1 s) and a
@@ -117,4 +117,4 @@ TEST(SimMembership, DisjointChangesScenarioKeepsEveryPropertyWithTheOwnTermCommi
 }
 
 }  // namespace
-}  // namespace raftsim::test
+}  // namespace raftsim::test::membership
