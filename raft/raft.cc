@@ -324,6 +324,7 @@ Ready Raft::ready() {
     if (config_.planted_bugs.config_on_commit) apply_configuration();
   }
   if (Leader* l = leader_state(); l && !hold_broadcasts_) {
+    released_index_ = log_.last_index();
     // Proposals since the last Ready go out together (batching), and carry the round of
     // the reads registered since (read_index.cc), which then need no heartbeat of their own.
     if (broadcast_pending_) broadcast_append(*l);

@@ -335,6 +335,7 @@ class Raft {
   bool broadcast_pending_ = false;  // proposals appended, followers not yet sent them
   bool read_round_pending_ = false;  // reads registered, heartbeat round not yet sent
   bool hold_broadcasts_ = false;     // see hold_broadcasts()
+  Index released_index_;             // the leader's last index when it last released them
   HardState prev_hard_;
   SoftState prev_soft_;
   ConfState prev_conf_;

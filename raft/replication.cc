@@ -212,8 +212,10 @@ void Raft::handle_append_response(Leader& leader, const Message& m) {
   // maybe_commit may have ended this leadership (a configuration without it committed)
   // or, leaving a joint configuration, dropped this follower.
   if (leader_state() != &leader || !leader.progress.contains(m.from)) return;
-  // Entries held for the batch (hold_broadcasts) go out with it, not behind this answer.
-  while (!hold_broadcasts_ && maybe_send_append(leader, m.from, false)) {
+  // Entries held for the batch (hold_broadcasts) go out with it, not behind this answer;
+  // a follower still catching up on released ones keeps getting them at once.
+  while ((!hold_broadcasts_ || pr.match() < released_index_) &&
+         maybe_send_append(leader, m.from, false)) {
   }
   maybe_send_timeout_now(leader, m.from);
 }
