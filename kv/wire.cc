@@ -97,19 +97,19 @@ json encode_raft(const Message& m) {
             return {{"type", "raft_vote_ok"}, {"pre_vote", v.pre_vote}, {"granted", v.granted}};
           },
           [](const raft::AppendRequest& a) -> json {
-            json j = {{"type", "raft_append"}, {"prev_log_index", a.prev_log_index.value()},
+            json out = {{"type", "raft_append"}, {"prev_log_index", a.prev_log_index.value()},
                       {"prev_log_term", a.prev_log_term.value()},
                       {"entries", encode_entries(a.entries)},
                       {"leader_commit", a.leader_commit.value()}};
-            if (a.read_seq != 0) j["read_seq"] = a.read_seq;  // absent means 0
-            return j;
+            if (a.read_seq != 0) out["read_seq"] = a.read_seq;  // absent means 0
+            return out;
           },
           [](const raft::AppendResponse& a) -> json {
-            json j = {{"type", "raft_append_ok"}, {"success", a.success},
+            json out = {{"type", "raft_append_ok"}, {"success", a.success},
                       {"index", a.index.value()}, {"hint_index", a.hint_index.value()},
                       {"hint_term", a.hint_term.value()}};
-            if (a.read_seq != 0) j["read_seq"] = a.read_seq;
-            return j;
+            if (a.read_seq != 0) out["read_seq"] = a.read_seq;
+            return out;
           },
           [](const raft::HeartbeatRequest& h) -> json {
             return {{"type", "raft_heartbeat"}, {"commit", h.commit.value()},

@@ -117,6 +117,10 @@ struct AdminOutcome {
   raft::Index index;         // a change's configuration entry
   std::string error;         // a sentence, unless kOk
   [[nodiscard]] bool ok() const { return status == Status::kOk; }
+
+  static AdminOutcome done_at(raft::Index index);
+  static AdminOutcome refused(raft::AdminError refusal, std::string error, raft::Index index = {});
+  static AdminOutcome unknown(raft::Index index, std::string error);
 };
 
 class Runtime {
