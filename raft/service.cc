@@ -148,7 +148,7 @@ Expected<std::monostate, AdminError> Service::transfer_leadership(NodeId to) {
 void Service::route(std::uint64_t seq) {
   Request& r = requests_.at(seq);
   if (r.is_read) {
-    route_read(seq, r);
+    route_reads({seq});
   } else {
     route_write(seq, r);
   }
@@ -201,11 +201,6 @@ void Service::reject_one(NodeId from, std::uint64_t seq, NodeId leader) {
                                                static_cast<std::uint64_t>(config_.max_forward_backoff_ticks));
   r.forward_not_before = now_ + std::max<std::uint64_t>(backoff, 1);
   wait_for_leader(seq, r);
-}
-
-void Service::route_read(std::uint64_t seq, Request& r) {
-  (void)r;
-  route_reads({seq});
 }
 
 void Service::route_reads(const std::vector<std::uint64_t>& seqs) {
@@ -508,7 +503,7 @@ void Service::expire_requests() {
 // (origin, seq) makes a second copy harmless.
 void Service::retry_due(std::uint64_t seq, Request& r) {
   if (r.is_read) {
-    route_read(seq, r);
+    route_reads({seq});
   } else if (r.handed_to_leader) {
     route_write(seq, r);
   }

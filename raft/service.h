@@ -219,7 +219,6 @@ class Service {
   /// Routes the held requests together (see ServiceConfig::max_batch_delay_ticks).
   void flush_held();
   void route_write(std::uint64_t seq, Request& r);
-  void route_read(std::uint64_t seq, Request& r);
   /// Asks for one read index for all of `seqs`.
   void route_reads(const std::vector<std::uint64_t>& seqs);
   void send_forwards();

@@ -12,6 +12,7 @@
 #include "raftsim/gen.h"
 #include "raftsim/kv_workload.h"
 #include "raftsim/simulator.h"
+#include "kv_case.h"
 #include "scenarios.h"
 
 namespace raftsim::test::membership {
@@ -23,13 +24,6 @@ namespace {
 constexpr Micros kFaultsEnd = millis(1500);
 constexpr Micros kDuration = seconds(3);
 
-SimResult run(const SimCase& c) {
-  SimConfig cfg = config_for(c);
-  cfg.make_workload = kv_workload;
-  return Simulator(cfg).run();
-}
-
-std::string replay(const SimCase& c) { return "\nreplay: " + replay_command(c); }
 
 // All four properties at once: Election Safety and the other invariants after every
 // event (no two leaders in one term, whichever configurations they were elected under),
@@ -39,9 +33,9 @@ std::string replay(const SimCase& c) { return "\nreplay: " + replay_command(c); 
 RC_GTEST_PROP(SimMembership, EveryPropertyHoldsAcrossRandomMembershipChangesUnderAnyFaultMix, ()) {
   SimCase c = *gen_case(FaultMix::all(), kFaultsEnd, kDuration, {4, 5, 6});
   c.membership = *rc::gen::inRange(1, c.nodes);  // at least one spare
-  const SimResult r = run(c);
+  const SimResult r = run_kv_case(c);
   const Verdict v = judge(r);
-  if (!v.ok()) RC_FAIL(head(v.details) + replay(c));
+  if (!v.ok()) RC_FAIL(head(v.details) + replay_line(c));
   RC_TAG(r.stats.conf_changes > 0 ? "configuration changed" : "no change");
   RC_TAG(r.liveness.checked ? "liveness checked" : "final quorum lost its disks");
 }
@@ -59,10 +53,10 @@ TEST(SimMembership, SparesJoinAndLeadershipMovesUnderFaults) {
     c.snapshot_entries = 8;  // a spare added after a few dozen entries needs a snapshot
     Rng rng(c.seed * 7919);
     c.schedule = random_schedule(FaultMix::all(), c.nodes, seconds(4), millis(300), rng);
-    const SimResult r = run(c);
+    const SimResult r = run_kv_case(c);
     const Verdict v = judge(r);
-    EXPECT_TRUE(v.ok()) << head(v.details) << replay(c);
-    EXPECT_TRUE(r.liveness.checked) << replay(c);
+    EXPECT_TRUE(v.ok()) << head(v.details) << replay_line(c);
+    EXPECT_TRUE(r.liveness.checked) << replay_line(c);
     total.conf_changes += r.stats.conf_changes;
     total.transfers += r.stats.transfers;
     total.snapshots_installed += r.stats.snapshots_installed;
@@ -82,11 +76,11 @@ TEST(SimMembership, WithoutFaultsEveryChangeLeavesALiveCluster) {
     c.membership = 2;
     c.duration = seconds(4);
     c.schedule.end = seconds(2);  // changes stop here
-    const SimResult r = run(c);
+    const SimResult r = run_kv_case(c);
     const Verdict v = judge(r);
-    EXPECT_TRUE(v.ok()) << head(v.details) << replay(c);
-    EXPECT_GE(r.stats.conf_changes, 3U) << replay(c);
-    EXPECT_TRUE(r.liveness.checked && r.live()) << r.liveness_report() << replay(c);
+    EXPECT_TRUE(v.ok()) << head(v.details) << replay_line(c);
+    EXPECT_GE(r.stats.conf_changes, 3U) << replay_line(c);
+    EXPECT_TRUE(r.liveness.checked && r.live()) << r.liveness_report() << replay_line(c);
   }
 }
 
@@ -109,7 +103,7 @@ TEST(SimMembership, DisjointChangesScenarioKeepsEveryPropertyWithTheOwnTermCommi
     cfg.membership.after_election = 1;
     const SimResult r = Simulator(cfg).run();
     const Verdict v = judge(r);
-    EXPECT_TRUE(v.ok()) << head(v.details) << replay(c)
+    EXPECT_TRUE(v.ok()) << head(v.details) << replay_line(c)
                         << " --membership-gap 5ms --membership-after-election 1";
     refused_or_changed += r.stats.conf_changes_refused > 0 && r.stats.conf_changes > 0 ? 1 : 0;
   }

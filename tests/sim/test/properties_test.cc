@@ -11,6 +11,7 @@
 #include "raftsim/checks.h"
 #include "raftsim/kv_workload.h"
 #include "raftsim/simulator.h"
+#include "kv_case.h"
 
 namespace raftsim::test {
 namespace {
@@ -24,38 +25,30 @@ constexpr Micros kSafetyFaultsEnd = seconds(2);
 constexpr Micros kFaultsEnd = millis(1500);
 constexpr Micros kLivenessFaultsEnd = seconds(1);
 
-SimResult run(const SimCase& c) {
-  SimConfig cfg = config_for(c);
-  cfg.make_workload = kv_workload;
-  return Simulator(cfg).run();
-}
-
-// What a failure message carries besides the evidence: how to replay the case.
-std::string replay(const SimCase& c) { return "\nreplay: " + replay_command(c); }
 
 RC_GTEST_PROP(SimProperties, SafetyInvariantsHoldAfterEveryEvent, ()) {
   const SimCase c = *gen_case(FaultMix::all(), kSafetyFaultsEnd, kDuration);
-  const SimResult r = run(c);
-  if (!r.safe()) RC_FAIL(head(judge(r, false).details) + replay(c));
+  const SimResult r = run_kv_case(c);
+  if (!r.safe()) RC_FAIL(head(judge(r, false).details) + replay_line(c));
   RC_TAG(r.stats.elections_won > 1 ? "several leaders" : "one leader");
 }
 
 RC_GTEST_PROP(SimProperties, ClientHistoryIsLinearizableUnderAnyFaultMix, ()) {
   const SimCase c = *gen_case(FaultMix::all(), kFaultsEnd, kDuration);
-  const SimResult r = run(c);
+  const SimResult r = run_kv_case(c);
   const Linearizability lin = check_linearizable(r);
   // Unknown (the checker's deadline) would be a checker problem, not a pass.
   if (!lin.ok()) {
-    RC_FAIL(std::string(lincheck::to_string(lin.verdict)) + "\n" + head(lin.explanation) + replay(c));
+    RC_FAIL(std::string(lincheck::to_string(lin.verdict)) + "\n" + head(lin.explanation) + replay_line(c));
   }
 }
 
 RC_GTEST_PROP(SimProperties, LeaderAndProgressOnceFaultsStop, ()) {
   SimCase c = *gen_case(FaultMix::all(), kLivenessFaultsEnd, kDuration);
   c.leader_within_timeouts = 5;
-  const SimResult r = run(c);
+  const SimResult r = run_kv_case(c);
   RC_ASSERT(r.liveness.checked);
-  if (!r.live()) RC_FAIL(r.liveness_report() + replay(c));
+  if (!r.live()) RC_FAIL(r.liveness_report() + replay_line(c));
 }
 
 // Lease reads (§6.4.1) and batching with a bound change when reads are served and when
@@ -69,11 +62,11 @@ void with_lease_and_batching(SimCase& c) {
 RC_GTEST_PROP(SimProperties, SafeAndLinearizableWithLeaseReadsAndBatching, ()) {
   SimCase c = *gen_case(FaultMix::all(), kFaultsEnd, kDuration);
   with_lease_and_batching(c);
-  const SimResult r = run(c);
-  if (!r.safe()) RC_FAIL(head(judge(r, false).details) + replay(c));
+  const SimResult r = run_kv_case(c);
+  if (!r.safe()) RC_FAIL(head(judge(r, false).details) + replay_line(c));
   const Linearizability lin = check_linearizable(r);
   if (!lin.ok()) {
-    RC_FAIL(std::string(lincheck::to_string(lin.verdict)) + "\n" + head(lin.explanation) + replay(c));
+    RC_FAIL(std::string(lincheck::to_string(lin.verdict)) + "\n" + head(lin.explanation) + replay_line(c));
   }
 }
 
@@ -84,18 +77,18 @@ RC_GTEST_PROP(SimProperties, LeaderAndProgressWithLeaseReadsAndBatching, ()) {
   // vote several rounds running (timeouts drawn from 10 ticks), and batching shifts when
   // they time out; 5 failed about once in 5,000 cases, always on repeated split votes.
   c.leader_within_timeouts = 10;
-  const SimResult r = run(c);
+  const SimResult r = run_kv_case(c);
   RC_ASSERT(r.liveness.checked);
-  if (!r.live()) RC_FAIL(r.liveness_report() + replay(c));
+  if (!r.live()) RC_FAIL(r.liveness_report() + replay_line(c));
 }
 
 RC_GTEST_PROP(SimProperties, AcknowledgedWritesSurviveCrashesOfMinoritiesAndAllNodes, ()) {
   const SimCase c = *gen_crash_case(kFaultsEnd, kDuration);
-  const SimResult r = run(c);
-  if (!r.durable()) RC_FAIL(head(judge(r, false).details) + replay(c));
+  const SimResult r = run_kv_case(c);
+  if (!r.durable()) RC_FAIL(head(judge(r, false).details) + replay_line(c));
   // Lost writes can also show as stale reads after the restarts.
   const Linearizability lin = check_linearizable(r);
-  if (!lin.ok()) RC_FAIL(head(lin.explanation) + replay(c));
+  if (!lin.ok()) RC_FAIL(head(lin.explanation) + replay_line(c));
 }
 
 // Bit rot on a minority of disks: each flipped bit is found by the restart that reads it
@@ -104,12 +97,12 @@ RC_GTEST_PROP(SimProperties, FlippedBitsOnDiskAreAlwaysDetectedNeverServed, ()) 
   FaultMix mix;
   mix.disk = mix.crash = mix.partition = true;
   const SimCase c = *gen_case(mix, kFaultsEnd, kDuration);
-  const SimResult r = run(c);
-  if (!r.safe()) RC_FAIL(head(judge(r, false).details) + replay(c));
+  const SimResult r = run_kv_case(c);
+  if (!r.safe()) RC_FAIL(head(judge(r, false).details) + replay_line(c));
   RC_ASSERT(r.stats.refused_restarts == r.stats.corruptions);
-  if (!r.durable()) RC_FAIL(head(judge(r, false).details) + replay(c));
+  if (!r.durable()) RC_FAIL(head(judge(r, false).details) + replay_line(c));
   const Linearizability lin = check_linearizable(r);
-  if (!lin.ok()) RC_FAIL(head(lin.explanation) + replay(c));
+  if (!lin.ok()) RC_FAIL(head(lin.explanation) + replay_line(c));
   RC_TAG(r.stats.corruptions > 0 ? "a disk rotted" : "no rot");
 }
 
