@@ -112,8 +112,10 @@ json encode_raft(const Message& m) {
             return out;
           },
           [](const raft::HeartbeatRequest& h) -> json {
-            return {{"type", "raft_heartbeat"}, {"commit", h.commit.value()},
-                    {"read_seq", h.read_seq}};
+            json out = {{"type", "raft_heartbeat"}, {"commit", h.commit.value()},
+                        {"read_seq", h.read_seq}};
+            if (!h.want_answer) out["want_answer"] = false;
+            return out;
           },
           [](const raft::HeartbeatResponse& h) -> json {
             return {{"type", "raft_heartbeat_ok"}, {"read_seq", h.read_seq}};
@@ -292,7 +294,11 @@ std::optional<raft::MessageBody> decode_raft_body(const std::string& type, Field
     if (f.body.contains("read_seq")) a.read_seq = f.u64("read_seq");  // absent means 0
     return a;
   }
-  if (type == "raft_heartbeat") return raft::HeartbeatRequest{Index{f.u64("commit")}, f.u64("read_seq")};
+  if (type == "raft_heartbeat") {
+    raft::HeartbeatRequest h{Index{f.u64("commit")}, f.u64("read_seq")};
+    if (f.body.contains("want_answer")) h.want_answer = f.boolean("want_answer");  // absent: true
+    return h;
+  }
   if (type == "raft_heartbeat_ok") return raft::HeartbeatResponse{f.u64("read_seq")};
   if (type == "raft_read_index") return raft::ReadIndexRequest{f.str("context")};
   if (type == "raft_read_index_ok") {

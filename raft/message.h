@@ -58,10 +58,15 @@ struct AppendResponse {
 
 /// Leader heartbeat. Carries `commit` = min(leader commit, follower's match) so a follower
 /// never commits past what it is known to hold, and `read_seq`, the newest ReadIndex round
-/// the leader wants confirmed (§6.4).
+/// the leader wants confirmed (§6.4). A heartbeat resets the follower's election timer
+/// whether or not it is answered; `want_answer` is false when the leader has no use for an
+/// answer (no read to confirm, no lease to renew, the follower already counted for
+/// check-quorum in this election timeout, its log known to be complete): the follower then
+/// stays silent, which halves an idle cluster's traffic.
 struct HeartbeatRequest {
   Index commit;
   std::uint64_t read_seq = 0;
+  bool want_answer = true;
 };
 
 struct HeartbeatResponse {

@@ -329,6 +329,7 @@ Ready Raft::ready() {
     // the reads registered since (read_index.cc), which then need no heartbeat of their own.
     if (broadcast_pending_) broadcast_append(*l);
     if (read_round_pending_ && !l->reads.empty()) send_read_round(*l);
+    l->released_round = l->reads.newest_round();
   }
   if (!hold_broadcasts_ || !leader_state()) {
     broadcast_pending_ = false;

@@ -202,8 +202,11 @@ class Raft {
     std::uint64_t lease_min_round = 1;
     /// Counts answers from followers (Progress::heard orders them by recency).
     std::uint64_t answers = 0;
-    /// The round opened by the last heartbeat tick: reads from before it are overdue.
+    /// The round opened by the last heartbeat tick: reads from before it are overdue...
     std::uint64_t heartbeat_round = 0;
+    /// ...if their round was sent by then: the newest round when the leader last released
+    /// its messages (a batching leader holds read rounds until then, hold_broadcasts).
+    std::uint64_t released_round = 0;
   };
   /// A follower's half-received snapshot: chunks append in order, from one leader term.
   struct SnapshotReceiver {
@@ -246,6 +249,8 @@ class Raft {
   /// the last one (or to all, while reads wait for confirmation).
   void broadcast_heartbeat(Leader& leader);
   void send_heartbeat(Leader& leader, NodeId to);
+  bool heartbeat_needs_answer(const Leader& leader, const Progress& pr) const;
+  void drop_queued_heartbeat(NodeId to);
   /// A follower answered (any answer at our term): recency, check-quorum, read rounds.
   Progress& note_answer(Leader& leader, NodeId from, std::uint64_t round);
   /// Follower: the current leader says `commit` is committed; commit as far as our log

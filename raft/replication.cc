@@ -84,7 +84,7 @@ void Raft::handle_heartbeat_request(const Message& m) {
   // The leader sends min(its commit, our match), so this never passes what we hold.
   leader_match_ = std::max(leader_match_, std::min(hb.commit, log_.last_index()));
   learn_commit(hb.commit);
-  send(m.from, HeartbeatResponse{hb.read_seq});
+  if (hb.want_answer) send(m.from, HeartbeatResponse{hb.read_seq});
 }
 
 // ---- leader side --------------------------------------------------------------------
@@ -113,6 +113,7 @@ bool Raft::maybe_send_append(Leader& leader, NodeId to, bool send_if_empty) {
   pr.on_sent(last, entries.size());
   pr.sent_round = leader.reads.newest_round();
   pr.sent_since_heartbeat = true;
+  drop_queued_heartbeat(to);
   send(to, AppendRequest{prev, *prev_term, std::move(entries), log_.committed(), pr.sent_round});
   return true;
 }
@@ -128,10 +129,12 @@ void Raft::broadcast_append(Leader& leader) {
 }
 
 void Raft::broadcast_heartbeat(Leader& leader) {
-  // Reads registered before the previous tick and still unconfirmed: the followers their
-  // round went to did not answer within a heartbeat interval.
+  // Reads registered before the previous tick, their round sent (not held for a batch)
+  // and still unconfirmed: the followers it went to did not answer within a heartbeat
+  // interval.
   const bool reads_overdue =
-      !leader.reads.empty() && leader.reads.oldest_pending_seq() <= leader.heartbeat_round;
+      !leader.reads.empty() &&
+      leader.reads.oldest_pending_seq() <= std::min(leader.heartbeat_round, leader.released_round);
   // A new round each tick: answers to it renew the lease (§6.4.1).
   leader.heartbeat_round = leader.reads.open_round(now_);
   for (auto& [peer, pr] : leader.progress) {
@@ -152,7 +155,30 @@ void Raft::send_heartbeat(Leader& leader, NodeId to) {
   Progress& pr = leader.progress.at(to);
   pr.sent_round = leader.reads.newest_round();
   pr.sent_since_heartbeat = true;
-  send(to, HeartbeatRequest{std::min(pr.match(), log_.committed()), pr.sent_round});
+  const bool want_answer = heartbeat_needs_answer(leader, pr);
+  // An unanswered heartbeat finds the follower complete, as an answer would have: the
+  // stall check of the next answer compares against this match.
+  if (!want_answer) pr.match_at_heartbeat = pr.match();
+  send(to, HeartbeatRequest{std::min(pr.match(), log_.committed()), pr.sent_round, want_answer});
+}
+
+// An answer is worth a message only when the leader will act on it: it confirms a read
+// round or renews the lease (§6.4), counts the follower for check-quorum once per election
+// timeout (§6.2; a lost answer is asked for again with the next heartbeat), or, for a
+// follower in Probe or with appends in flight, moves it to Replicate or finds a lost
+// append (handle_heartbeat_response). Entries not sent yet (held for a batch) need none.
+bool Raft::heartbeat_needs_answer(const Leader& leader, const Progress& pr) const {
+  return config_.lease_read || !leader.reads.empty() || !pr.recent_active ||
+         pr.state() != ProgressState::kReplicate || pr.match() < pr.next().prev();
+}
+
+// An append carries all a heartbeat would -- the commit index (as far as the follower's
+// log is known to match) and the newest read round -- and is always answered: a heartbeat
+// still queued for the same follower in this Ready would only double the traffic.
+void Raft::drop_queued_heartbeat(NodeId to) {
+  std::erase_if(msgs_, [&](const Message& m) {
+    return m.to == to && std::holds_alternative<HeartbeatRequest>(m.body);
+  });
 }
 
 Progress& Raft::note_answer(Leader& leader, NodeId from, std::uint64_t round) {

@@ -59,7 +59,6 @@ void Service::accept(ClientHandle client, bool is_read, std::string payload) {
   r.deadline = now_ + static_cast<std::uint64_t>(config_.request_timeout_ticks);
   r.retry_at = r.deadline;  // held: routed by flush_held, not by a retry
   requests_.emplace(seq, std::move(r));
-  if (held_.empty()) held_since_ = now_;
   held_.push_back(seq);
   if (batch_depth_ == 0 && config_.max_batch_delay_ticks == 0) flush_held();
   process_ready();
@@ -113,11 +112,12 @@ void Service::tick() {
   raft_.tick();
   // A leader closes its batch every max_batch_delay_ticks ticks: its entries and read
   // rounds, the requests it holds, the answers waiting for an append. A follower's held
-  // requests leave with its next answer to the leader (handle_peer) or once the oldest
-  // has waited that long. Nothing waits longer than the bound on any one node.
+  // requests leave with its next answer to the leader (handle_peer) or at its next tick:
+  // the leader releases on its own clock, so a request a follower held any longer would
+  // only risk missing the next release and waiting a whole delay more there.
   const auto delay = static_cast<std::uint64_t>(config_.max_batch_delay_ticks);
   if (delay > 0 && batch_depth_ == 0) {
-    if (raft_.is_leader() ? now_ % delay == 0 : !held_.empty() && now_ >= held_since_ + delay) {
+    if (raft_.is_leader() ? now_ % delay == 0 : !held_.empty()) {
       flush_held();
       raft_.hold_broadcasts(false);
       process_ready();

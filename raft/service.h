@@ -9,15 +9,18 @@
 //    it applies the entry (ForwardAnswer), and the origin answers its client then or when
 //    it applies the entry itself, whichever comes first -- so an answer always reflects
 //    the committed, applied result.
-//  - batching: with ServiceConfig::max_batch_delay_ticks > 0, requests are held up to that
-//    many ticks and then routed together: one AppendEntries per follower for the leader's
-//    proposals, one forward per leader for a follower's commands, one read index for all
-//    reads. Between begin_batch() and end_batch() requests are held the same way.
+//  - batching: with ServiceConfig::max_batch_delay_ticks > 0, the leader holds its
+//    proposals and read rounds and releases them together every that many ticks: one
+//    AppendEntries per follower carries them all. A follower holds its requests until its
+//    next tick (or its next message to the leader, below), then forwards the commands in
+//    one message and asks one read index for all reads. Between begin_batch() and
+//    end_batch() requests are held the same way.
 //  - bundling: what one step sends to one peer leaves as one PeerBundle. With batching, a
-//    follower's requests (forwards, read-index requests) also wait, up to the same bound,
-//    for its acknowledgement of the leader's next append to ride with. (Answers do not
-//    wait: holding them for the leader's next batch cost more latency than it saved
-//    messages -- docs/performance.md, message economy.)
+//    follower's requests (forwards, read-index requests) ride with its answer to a leader
+//    message that arrives before its next tick. (They wait no longer: the leader releases
+//    on its own clock, and a request held past it waits a whole delay more there. Answers
+//    do not wait at all: holding them for the leader's next batch cost more latency than
+//    it saved messages -- docs/performance.md, message economy.)
 //  - read: ReadIndex (thesis §6.4) on the node the client asked; a follower gets the read
 //    index from the leader and answers from its own state machine once applied that far.
 //    No log write.
@@ -154,9 +157,9 @@ struct ServiceConfig {
   /// After a forward is rejected, the request waits 1, 2, 4, ... up to this many ticks
   /// before it is forwarded again, so stale leader views cannot bounce it at network speed.
   int max_forward_backoff_ticks = 16;
-  /// Batching with a bound: batches close every this many ticks, so a request is held at
-  /// most that long on the node that took it, and its entry or read round at most that
-  /// long again on the leader; one message then carries many. 0: routed at once.
+  /// Batching with a bound: the leader releases its batch every this many ticks, so an
+  /// entry or read round waits at most that long there; a follower holds requests until
+  /// its next tick at most. One message then carries many. 0: routed at once.
   int max_batch_delay_ticks = 0;
 };
 
@@ -264,7 +267,6 @@ class Service {
   std::map<std::uint64_t, Request> requests_;  // by seq, commands and reads
   std::deque<std::uint64_t> waiting_;          // seqs waiting for a leader
   std::vector<std::uint64_t> held_;            // seqs held for the next batch
-  std::uint64_t held_since_ = 0;               // tick at which the oldest was held
   /// Reads that share one read index, by the context they asked with.
   std::map<std::uint64_t, std::vector<std::uint64_t>> read_groups_;
   std::uint64_t next_read_group_ = 1;

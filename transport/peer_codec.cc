@@ -85,6 +85,7 @@ struct BodyWriter {
   void operator()(const raft::HeartbeatRequest& b) const {
     put_varint(out, b.commit.value());
     put_varint(out, b.read_seq);
+    put_bool(out, b.want_answer);
   }
   void operator()(const raft::HeartbeatResponse& b) const { put_varint(out, b.read_seq); }
   void operator()(const raft::ReadIndexRequest& b) const { put_bytes(out, b.context); }
@@ -241,6 +242,7 @@ raft::MessageBody read_body(Reader& r, std::uint8_t type) {
       raft::HeartbeatRequest b;
       b.commit = raft::Index{r.varint("commit")};
       b.read_seq = r.varint("read_seq");
+      b.want_answer = r.boolean("want_answer");
       return b;
     }
     case kHeartbeatResponse: return raft::HeartbeatResponse{r.varint("read_seq")};

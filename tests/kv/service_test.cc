@@ -39,7 +39,8 @@ struct NodeHost final : raft::ServiceHost {
 
 class FakeNet {
  public:
-  explicit FakeNet(std::size_t n, std::uint64_t snapshot_entries = 0) {
+  explicit FakeNet(std::size_t n, std::uint64_t snapshot_entries = 0,
+                   const std::function<void(ServiceConfig&)>& tweak = {}) {
     std::vector<NodeId> voters;
     for (std::size_t i = 1; i <= n; ++i) voters.emplace_back(i);
     for (NodeId id : voters) {
@@ -54,6 +55,7 @@ class FakeNet {
       cfg.request_timeout_ticks = 60;
       cfg.snapshot_entries = snapshot_entries;
       cfg.raft.max_snapshot_chunk_bytes = 256;
+      if (tweak) tweak(cfg);
       node.service = std::make_unique<Service>(cfg, node.storage, node.machine, node.host);
     }
   }
@@ -97,6 +99,8 @@ class FakeNet {
       deliver_all();
     }
   }
+  /// Ticks node `id` alone, delivering nothing.
+  void tick_node(NodeId id) { nodes_.at(id).service->tick(); }
   NodeId elect() {
     for (int i = 0; i < 200; ++i) {
       for (auto& [id, node] : nodes_) {
@@ -501,6 +505,84 @@ TEST(Service, ABatchOfProposalsLeavesInOneAppendPerFollowerAndEachIsAnswered) {
   net.tick(2);
   ASSERT_EQ(net.answers(l).size(), 10u);
   for (const auto& [c, r] : net.answers(l)) EXPECT_TRUE(r.ok) << c;
+}
+
+// The messages of `m`, a bundle's one by one.
+std::vector<const PeerMessage*> unbundled(const PeerMessage& m) {
+  if (const auto* b = std::get_if<raft::PeerBundle>(&m)) {
+    std::vector<const PeerMessage*> out;
+    for (const PeerMessage& inner : b->messages) out.push_back(&inner);
+    return out;
+  }
+  return {&m};
+}
+
+// Batching with a bound (max_batch_delay_ticks): a leader holds its proposals and releases
+// them together on its batch tick -- one AppendEntries per follower carries them all --
+// and every one is answered.
+TEST(Service, ABatchingLeaderReleasesHeldProposalsTogetherWithinTheDelay) {
+  constexpr int kDelay = 4;
+  FakeNet net(3, 0, [](ServiceConfig& c) { c.max_batch_delay_ticks = kDelay; });
+  const NodeId l = net.elect();
+  ASSERT_FALSE(l.is_none());
+  net.deliver_all();
+  std::vector<raft::AppendRequest> appends;
+  const auto take_appends = [&] {
+    for (auto& [from, to, m] : net.take_queue()) {
+      for (const PeerMessage* p : unbundled(m)) {
+        const auto* rm = std::get_if<raft::Message>(p);
+        if (rm && std::holds_alternative<raft::AppendRequest>(rm->body)) {
+          appends.push_back(std::get<raft::AppendRequest>(rm->body));
+        }
+      }
+      net.enqueue(from, to, std::move(m));
+    }
+  };
+  for (ClientHandle c = 1; c <= 5; ++c) net.submit(l, c, Operation::write(static_cast<int>(c), 1));
+  take_appends();
+  EXPECT_TRUE(appends.empty()) << "held for the batch";
+  int ticks = 0;
+  while (appends.empty() && ticks < kDelay) {
+    net.tick_node(l);
+    ++ticks;
+    take_appends();
+  }
+  ASSERT_EQ(appends.size(), 2u) << "one AppendEntries per follower within " << kDelay << " ticks";
+  for (const auto& a : appends) EXPECT_EQ(a.entries.size(), 5u);
+  net.deliver_all();
+  net.tick(2 * kDelay);
+  ASSERT_EQ(net.answers(l).size(), 5u);
+  for (const auto& [c, r] : net.answers(l)) EXPECT_TRUE(r.ok) << c;
+}
+
+// A batching follower holds the commands its clients send until its next tick, then
+// forwards them all to the leader in one message; each is answered.
+TEST(Service, ABatchingFollowerForwardsHeldCommandsInOneMessageAtItsNextTick) {
+  FakeNet net(3, 0, [](ServiceConfig& c) { c.max_batch_delay_ticks = 4; });
+  const NodeId l = net.elect();
+  ASSERT_FALSE(l.is_none());
+  net.deliver_all();
+  const NodeId f = net.follower_of(l);
+  const auto forwards = [&] {
+    std::vector<ForwardRequest> out;
+    for (auto& [from, to, m] : net.take_queue()) {
+      for (const PeerMessage* p : unbundled(m)) {
+        if (const auto* fr = std::get_if<ForwardRequest>(p)) out.push_back(*fr);
+      }
+      net.enqueue(from, to, std::move(m));
+    }
+    return out;
+  };
+  for (ClientHandle c = 1; c <= 3; ++c) net.submit(f, c, Operation::write(static_cast<int>(c), 2));
+  EXPECT_TRUE(forwards().empty()) << "held until the follower's next tick";
+  net.tick_node(f);
+  const auto sent = forwards();
+  ASSERT_EQ(sent.size(), 1u) << "one forward for the three commands";
+  EXPECT_EQ(sent[0].commands.size(), 3u);
+  net.deliver_all();
+  net.tick(12);
+  ASSERT_EQ(net.answers(f).size(), 3u);
+  for (const auto& [c, r] : net.answers(f)) EXPECT_TRUE(r.ok) << c;
 }
 
 }  // namespace

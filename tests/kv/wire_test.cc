@@ -57,6 +57,19 @@ TEST(Wire, EveryRaftMessageRoundTrips) {
   EXPECT_EQ(append.leader_commit, Index{3});
 }
 
+// A heartbeat that wants no answer says so; one without the field (as every heartbeat was
+// before want_answer existed) is answered.
+TEST(Wire, AHeartbeatsWantAnswerRoundTripsAndDefaultsToTrue) {
+  for (bool want : {true, false}) {
+    raft::HeartbeatRequest hb{Index{9}, 12, want};
+    const auto back = std::get<raft::HeartbeatRequest>(
+        std::get<raft::Message>(round_trip(raft::Message{NodeId{1}, NodeId{2}, Term{7}, hb})).body);
+    EXPECT_EQ(back.want_answer, want);
+    EXPECT_EQ(back.commit, Index{9});
+    EXPECT_EQ(back.read_seq, 12u);
+  }
+}
+
 TEST(Wire, SnapshotChunksRoundTripWithBinaryData) {
   std::string data;
   for (int b = 0; b < 256; ++b) data.push_back(static_cast<char>(b));

@@ -4,6 +4,8 @@
 // riding on the next message instead of a round of its own.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "raft/testing/cluster.h"
 #include "test_util.h"
 
@@ -148,6 +150,85 @@ TEST(Heartbeat, NoHeartbeatToAFollowerThatGotAnAppendWithinTheInterval) {
   EXPECT_EQ(count_of<HeartbeatRequest>(c.queued_from(NodeId{1})), 0u);
   c.tick(NodeId{1});
   EXPECT_EQ(count_of<HeartbeatRequest>(c.queued_from(NodeId{1})), 2u);
+}
+
+// A heartbeat asks for an answer only when the leader will act on it. Once every follower
+// answered in this election timeout, holds the whole log and no read waits, heartbeats go
+// unanswered; a read round, or a new election timeout (check-quorum counts afresh), asks.
+TEST(Heartbeat, AFollowerAnswersAHeartbeatOnlyWhenTheLeaderNeedsTheAnswer_6_2) {
+  Cluster c(3, 1, manual);
+  c.elect(NodeId{1});
+  c.spread_commit();
+  Raft& l = c.node(NodeId{1});
+  c.tick(NodeId{1});
+  auto hbs = bodies_of<HeartbeatRequest>(c.queued_from(NodeId{1}));
+  ASSERT_EQ(hbs.size(), 2u);
+  for (const auto& hb : hbs) EXPECT_FALSE(hb.want_answer) << "nothing to learn from an answer";
+  EXPECT_EQ(c.deliver_all(), 2u) << "two heartbeats, no answers";
+
+  ASSERT_TRUE(l.read_index("r").has_value());
+  c.process_ready();
+  hbs = bodies_of<HeartbeatRequest>(c.queued_from(NodeId{1}));
+  ASSERT_EQ(hbs.size(), 1u) << "a quorum of 3 needs one follower";
+  EXPECT_TRUE(hbs[0].want_answer) << "the answer confirms the read";
+  c.deliver_all();
+  ASSERT_EQ(c.state(NodeId{1}).reads.size(), 1u);
+
+  // Check-quorum counts afresh each election timeout: within the next one, every follower
+  // is asked again (and answers).
+  std::set<NodeId> asked;
+  for (int t = 0; t < l.config().election_tick + l.config().heartbeat_tick; ++t) {
+    l.tick();
+    c.process_ready();
+    for (const Message& m : c.queued_from(NodeId{1})) {
+      const auto* hb = std::get_if<HeartbeatRequest>(&m.body);
+      if (hb != nullptr && hb->want_answer) asked.insert(m.to);
+    }
+    c.deliver_all();
+  }
+  EXPECT_EQ(asked, (std::set<NodeId>{NodeId{2}, NodeId{3}}));
+  EXPECT_TRUE(l.progress(NodeId{2})->recent_active);
+}
+
+// A follower whose log is not known to be complete is asked to answer: its answer is how a
+// lost append is found (the stalled-follower rule above).
+TEST(Heartbeat, AFollowerBehindTheLeadersLogIsAskedToAnswer_5_3) {
+  Cluster c(3, 1, manual);
+  c.elect(NodeId{1});
+  c.spread_commit();
+  c.tick(NodeId{1});
+  c.deliver_all();
+  ASSERT_TRUE(c.node(NodeId{1}).propose("w").has_value());
+  c.process_ready();
+  c.drop_all();  // the appends are lost
+  c.tick(NodeId{1});  // no heartbeat: the appends just went
+  c.tick(NodeId{1});
+  const auto hbs = bodies_of<HeartbeatRequest>(c.queued_from(NodeId{1}));
+  ASSERT_FALSE(hbs.empty());
+  for (const auto& hb : hbs) EXPECT_TRUE(hb.want_answer);
+  c.deliver_all();  // answers: the leader notes each follower's match...
+  c.tick(NodeId{1});
+  c.deliver_all();  // ...and an answer with the match unmoved brings an append
+  EXPECT_EQ(c.node(NodeId{2}).log().last_index(), c.node(NodeId{1}).log().last_index())
+      << "the answer brought the lost entry again";
+}
+
+// An append carries what a heartbeat would (commit index, read round) and is answered: a
+// heartbeat queued in the same Ready for the same follower is not sent as well.
+TEST(Heartbeat, AnAppendReplacesAHeartbeatQueuedForTheSameFollower) {
+  Cluster c(3, 1, manual);
+  c.elect(NodeId{1});
+  c.spread_commit();
+  Raft& l = c.node(NodeId{1});
+  for (int t = 0; t < l.config().heartbeat_tick; ++t) l.tick();  // heartbeats queued...
+  ASSERT_TRUE(l.propose("w").has_value());                         // ...then appends
+  c.process_ready();
+  const auto out = c.queued_from(NodeId{1});
+  EXPECT_EQ(count_of<HeartbeatRequest>(out), 0u);
+  EXPECT_EQ(count_of<AppendRequest>(out), 2u);
+  c.deliver_all();
+  c.spread_commit();
+  EXPECT_EQ(c.node(NodeId{2}).log().committed(), l.log().committed());
 }
 
 // A commit index travels with the next append or heartbeat, not as a round of its own.

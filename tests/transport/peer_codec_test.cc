@@ -27,6 +27,7 @@ std::vector<raft::MessageBody> one_of_each_body() {
                               raft::Index{4}},
           raft::AppendResponse{false, raft::Index{5}, raft::Index{2}, raft::Term{1}},
           raft::HeartbeatRequest{raft::Index{1ull << 40}, 77},
+          raft::HeartbeatRequest{raft::Index{3}, 0, false},
           raft::HeartbeatResponse{77},
           raft::ReadIndexRequest{"ctx-1"},
           raft::ReadIndexResponse{"ctx-1", raft::Index{12}, true},
@@ -44,6 +45,9 @@ TEST(PeerCodec, EveryMessageTypeRoundTrips) {
     EXPECT_EQ(encode_peer_message(*back), bytes) << raft::message_type_name(body);
     const auto& rm = std::get<raft::Message>(*back);
     EXPECT_EQ(rm.body.index(), body.index());
+    if (const auto* hb = std::get_if<raft::HeartbeatRequest>(&body)) {
+      EXPECT_EQ(std::get<raft::HeartbeatRequest>(rm.body).want_answer, hb->want_answer);
+    }
     EXPECT_EQ(rm.term, raft::Term{~0ull});
   }
   const WireMessage fwd = transport::WireForward{
