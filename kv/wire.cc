@@ -102,6 +102,7 @@ json encode_raft(const Message& m) {
                       {"entries", encode_entries(a.entries)},
                       {"leader_commit", a.leader_commit.value()}};
             if (a.read_seq != 0) out["read_seq"] = a.read_seq;  // absent means 0
+            if (!a.want_answer) out["want_answer"] = false;     // absent means true
             return out;
           },
           [](const raft::AppendResponse& a) -> json {
@@ -286,6 +287,7 @@ std::optional<raft::MessageBody> decode_raft_body(const std::string& type, Field
       a.entries = std::move(*entries);
     }
     if (f.body.contains("read_seq")) a.read_seq = f.u64("read_seq");  // absent means 0
+    if (f.body.contains("want_answer")) a.want_answer = f.boolean("want_answer");
     return a;
   }
   if (type == "raft_append_ok") {

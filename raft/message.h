@@ -35,12 +35,17 @@ struct VoteResponse {
 /// AppendEntries (§5.3). Also used empty, to probe a follower's log. `read_seq` is the
 /// newest confirmation round the leader had opened when it sent this (§6.4, as in
 /// HeartbeatRequest): an append answered by a quorum confirms leadership like a heartbeat.
+///
+/// `want_answer` false: a batching leader that needs only a quorum's answers to commit and
+/// confirm reads asks the other followers to accept silently (Raft::lazy_followers); a
+/// later answer acknowledges everything up to it. Rejections are always answered.
 struct AppendRequest {
   Index prev_log_index;
   Term prev_log_term;
   std::vector<Entry> entries;
   Index leader_commit;
   std::uint64_t read_seq = 0;
+  bool want_answer = true;
 };
 
 /// Reply to AppendEntries. On success `index` is the last index the follower now holds in

@@ -327,7 +327,7 @@ Ready Raft::ready() {
     released_index_ = log_.last_index();
     // Proposals since the last Ready go out together (batching), and carry the round of
     // the reads registered since (read_index.cc), which then need no heartbeat of their own.
-    if (broadcast_pending_) broadcast_append(*l);
+    if (broadcast_pending_) broadcast_append(*l, /*batch=*/true);
     if (read_round_pending_ && !l->reads.empty()) send_read_round(*l);
     l->released_round = l->reads.newest_round();
   }

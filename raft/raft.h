@@ -141,7 +141,12 @@ class Raft {
   /// entries and confirmation rounds for the next Ready after release, so one
   /// AppendEntries per follower carries everything proposed meanwhile and confirms every
   /// read registered meanwhile. Heartbeat ticks, answers and elections are unaffected.
-  void hold_broadcasts(bool hold) { hold_broadcasts_ = hold; }
+  /// Once a host has held them, each release asks only a quorum's worth of followers to
+  /// answer (lazy_followers).
+  void hold_broadcasts(bool hold) {
+    hold_broadcasts_ = hold;
+    batching_ = batching_ || hold;
+  }
 
   // ---- output ----------------------------------------------------------------------
   [[nodiscard]] bool has_ready() const;
@@ -207,6 +212,8 @@ class Raft {
     /// ...if their round was sent by then: the newest round when the leader last released
     /// its messages (a batching leader holds read rounds until then, hold_broadcasts).
     std::uint64_t released_round = 0;
+    /// Batches released (broadcast_append while batching): whose turn it is to answer.
+    std::uint64_t batches = 0;
   };
   /// A follower's half-received snapshot: chunks append in order, from one leader term.
   struct SnapshotReceiver {
@@ -243,8 +250,10 @@ class Raft {
   void handle_heartbeat_request(const Message& m);
   void handle_append_response(Leader& leader, const Message& m);
   void handle_heartbeat_response(Leader& leader, const Message& m);
-  bool maybe_send_append(Leader& leader, NodeId to, bool send_if_empty);
-  void broadcast_append(Leader& leader);
+  bool maybe_send_append(Leader& leader, NodeId to, bool send_if_empty, bool want_answer = true);
+  std::vector<NodeId> lazy_followers(Leader& leader);
+  /// `batch`: a batching leader's release (see lazy_followers).
+  void broadcast_append(Leader& leader, bool batch = false);
   /// The heartbeat tick: a heartbeat to every follower that heard nothing from us since
   /// the last one (or to all, while reads wait for confirmation).
   void broadcast_heartbeat(Leader& leader);
@@ -339,7 +348,8 @@ class Raft {
   std::vector<std::string> dropped_reads_;
   bool broadcast_pending_ = false;  // proposals appended, followers not yet sent them
   bool read_round_pending_ = false;  // reads registered, heartbeat round not yet sent
-  bool hold_broadcasts_ = false;     // see hold_broadcasts()
+  bool hold_broadcasts_ = false;
+  bool batching_ = false;           // hold_broadcasts(true) was called: releases are batches     // see hold_broadcasts()
   Index released_index_;             // the leader's last index when it last released them
   HardState prev_hard_;
   SoftState prev_soft_;

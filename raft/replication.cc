@@ -69,7 +69,7 @@ void Raft::handle_append_request(const Message& m) {
       on_follower_append({});
     }
   }
-  send(m.from, AppendResponse{true, *last_new, {}, {}, req.read_seq});
+  if (req.want_answer) send(m.from, AppendResponse{true, *last_new, {}, {}, req.read_seq});
 }
 
 void Raft::learn_commit(Index commit) {
@@ -89,7 +89,7 @@ void Raft::handle_heartbeat_request(const Message& m) {
 
 // ---- leader side --------------------------------------------------------------------
 
-bool Raft::maybe_send_append(Leader& leader, NodeId to, bool send_if_empty) {
+bool Raft::maybe_send_append(Leader& leader, NodeId to, bool send_if_empty, bool want_answer) {
   Progress& pr = leader.progress.at(to);
   if (pr.state() == ProgressState::kSnapshot) return maybe_send_snapshot(to, pr);
   if (pr.is_paused()) return false;
@@ -114,18 +114,50 @@ bool Raft::maybe_send_append(Leader& leader, NodeId to, bool send_if_empty) {
   pr.sent_round = leader.reads.newest_round();
   pr.sent_since_heartbeat = true;
   drop_queued_heartbeat(to);
-  send(to, AppendRequest{prev, *prev_term, std::move(entries), log_.committed(), pr.sent_round});
+  send(to, AppendRequest{prev, *prev_term, std::move(entries), log_.committed(), pr.sent_round,
+                         want_answer});
   return true;
 }
 
-void Raft::broadcast_append(Leader& leader) {
+void Raft::broadcast_append(Leader& leader, bool batch) {
+  const std::vector<NodeId> lazy = batch ? lazy_followers(leader) : std::vector<NodeId>{};
   for (auto& [peer, pr] : leader.progress) {
+    const bool want_answer = std::find(lazy.begin(), lazy.end(), peer) == lazy.end();
     // One message even if empty (it carries the commit index); then, when replicating,
     // keep streaming while the in-flight window allows (pipelining).
-    if (!maybe_send_append(leader, peer, true)) continue;
-    while (pr.state() == ProgressState::kReplicate && maybe_send_append(leader, peer, false)) {
+    if (!maybe_send_append(leader, peer, true, want_answer)) continue;
+    while (pr.state() == ProgressState::kReplicate &&
+           maybe_send_append(leader, peer, false, want_answer)) {
     }
   }
+}
+
+// A batch commits, and confirms the reads it carries, once a quorum answered (§5.3,
+// §6.4): the leader and conf.voters.size()/2 followers. A batching leader asks only that
+// many -- in turn, among the voters replicating and not silent for a whole election
+// timeout, so each still answers every few batches (check-quorum, flow control) -- and the others
+// take the batch silently; their next answer acknowledges it. Not while joint (two
+// quorums), transferring leadership (the target's answer starts the election), or with
+// too few such voters to spare any.
+std::vector<NodeId> Raft::lazy_followers(Leader& leader) {
+  if (!batching_ || conf_.joint() || !leader.transfer_target.is_none() ||
+      !conf_.is_voter(id())) {
+    return {};
+  }
+  std::vector<NodeId> steady;
+  for (NodeId n : conf_.voters) {
+    if (n == id()) continue;
+    const Progress& pr = leader.progress.at(n);
+    if (pr.state() == ProgressState::kReplicate && !pr.reported_silent) steady.push_back(n);
+  }
+  const std::size_t needed = conf_.voters.size() / 2;
+  if (steady.size() <= needed) return {};
+  const std::size_t start = (leader.batches++ * needed) % steady.size();
+  std::vector<NodeId> lazy;
+  for (std::size_t i = needed; i < steady.size(); ++i) {
+    lazy.push_back(steady[(start + i) % steady.size()]);
+  }
+  return lazy;
 }
 
 void Raft::broadcast_heartbeat(Leader& leader) {

@@ -72,6 +72,7 @@ struct BodyWriter {
     put_varint(out, b.prev_log_term.value());
     put_varint(out, b.leader_commit.value());
     put_varint(out, b.read_seq);
+    put_bool(out, b.want_answer);
     put_varint(out, b.entries.size());
     for (const raft::Entry& e : b.entries) put_entry(out, e);
   }
@@ -224,6 +225,7 @@ raft::MessageBody read_body(Reader& r, std::uint8_t type) {
       b.prev_log_term = raft::Term{r.varint("prev_log_term")};
       b.leader_commit = raft::Index{r.varint("leader_commit")};
       b.read_seq = r.varint("read_seq");
+      b.want_answer = r.boolean("want_answer");
       const std::uint64_t n = r.count("entries", 4);
       b.entries.reserve(n);
       for (std::uint64_t i = 0; i < n; ++i) b.entries.push_back(read_entry(r));

@@ -57,9 +57,9 @@ TEST(Wire, EveryRaftMessageRoundTrips) {
   EXPECT_EQ(append.leader_commit, Index{3});
 }
 
-// A heartbeat that wants no answer says so; one without the field (as every heartbeat was
-// before want_answer existed) is answered.
-TEST(Wire, AHeartbeatsWantAnswerRoundTripsAndDefaultsToTrue) {
+// A heartbeat or append that wants no answer says so; one without the field (as every
+// one was before want_answer existed) is answered.
+TEST(Wire, WantAnswerRoundTripsOnHeartbeatsAndAppendsAndDefaultsToTrue) {
   for (bool want : {true, false}) {
     raft::HeartbeatRequest hb{Index{9}, 12, want};
     const auto back = std::get<raft::HeartbeatRequest>(
@@ -67,6 +67,11 @@ TEST(Wire, AHeartbeatsWantAnswerRoundTripsAndDefaultsToTrue) {
     EXPECT_EQ(back.want_answer, want);
     EXPECT_EQ(back.commit, Index{9});
     EXPECT_EQ(back.read_seq, 12u);
+    raft::AppendRequest a{Index{4}, Term{2}, {}, Index{3}, 5, want};
+    const auto back_a = std::get<raft::AppendRequest>(
+        std::get<raft::Message>(round_trip(raft::Message{NodeId{1}, NodeId{2}, Term{7}, a})).body);
+    EXPECT_EQ(back_a.want_answer, want);
+    EXPECT_EQ(back_a.read_seq, 5u);
   }
 }
 

@@ -231,6 +231,78 @@ TEST(Heartbeat, AnAppendReplacesAHeartbeatQueuedForTheSameFollower) {
   EXPECT_EQ(c.node(NodeId{2}).log().committed(), l.log().committed());
 }
 
+// Releases a batching leader's held proposal (what raft::Service does every
+// max_batch_delay_ticks) and returns the followers asked to answer.
+std::set<NodeId> release_batch(Cluster& c, NodeId leader, const std::string& data) {
+  Raft& l = c.node(leader);
+  l.hold_broadcasts(true);
+  EXPECT_TRUE(l.propose(data).has_value());
+  c.process_ready();
+  EXPECT_EQ(count_of<AppendRequest>(c.queued_from(leader)), 0u) << "held for the batch";
+  l.hold_broadcasts(false);
+  c.process_ready();
+  l.hold_broadcasts(true);
+  std::set<NodeId> asked;
+  for (const Message& m : c.queued_from(leader)) {
+    const auto* a = std::get_if<AppendRequest>(&m.body);
+    if (a != nullptr && a->want_answer) asked.insert(m.to);
+  }
+  return asked;
+}
+
+// §5.3: an entry commits once a quorum stores it. A batching leader asks only as many
+// followers to answer as its quorum needs (two of five: the leader counts itself), in
+// turn; the rest take the batch silently. Each batch still commits on those answers, and
+// every follower gets its turn.
+TEST(Replication, ABatchingLeaderAsksOnlyAQuorumOfFollowersToAnswer_5_3) {
+  Cluster c(5, 1, manual);
+  c.elect(NodeId{1});
+  c.spread_commit();
+  Raft& l = c.node(NodeId{1});
+  std::set<NodeId> ever_asked;
+  for (int batch = 0; batch < 4; ++batch) {
+    const std::set<NodeId> asked = release_batch(c, NodeId{1}, "w" + std::to_string(batch));
+    EXPECT_EQ(count_of<AppendRequest>(c.queued_from(NodeId{1})), 4u) << "every follower gets it";
+    EXPECT_EQ(asked.size(), 2u);
+    ever_asked.insert(asked.begin(), asked.end());
+    EXPECT_EQ(c.deliver_all(), 6u) << "four appends, two answers";
+    EXPECT_EQ(l.log().committed(), l.log().last_index()) << "batch " << batch;
+  }
+  EXPECT_EQ(ever_asked.size(), 4u) << "turns rotate";
+  // A silent follower's match is learnt from its next answer: heartbeats ask for one
+  // (appends in flight), and the commit index reaches it with the heartbeat after.
+  for (int t = 0; t < 4; ++t) c.spread_commit();
+  for (NodeId n : c.ids()) EXPECT_EQ(c.node(n).log().committed(), l.log().last_index());
+  EXPECT_TRUE(c.checker().ok()) << c.checker().report();
+}
+
+// A follower told not to answer still rejects an append that does not match its log (it
+// missed the previous batch): rejections are always answered, and it catches up.
+TEST(Replication, AFollowerThatMissedASilentBatchRejectsTheNextAndCatchesUp_5_3) {
+  Cluster c(5, 1, manual);
+  c.elect(NodeId{1});
+  c.spread_commit();
+  Raft& l = c.node(NodeId{1});
+  const std::set<NodeId> asked = release_batch(c, NodeId{1}, "w1");
+  NodeId silent = kNoNode;
+  for (NodeId n : c.ids()) {
+    if (n != NodeId{1} && !asked.contains(n)) silent = n;
+  }
+  ASSERT_FALSE(silent.is_none());
+  c.set_filter([&](Message& m) { return m.to == silent; });  // it misses the batch
+  c.deliver_all();
+  c.set_filter({});
+  ASSERT_LT(c.node(silent).log().last_index(), l.log().last_index());
+  for (int batch = 2; batch <= 3; ++batch) {
+    release_batch(c, NodeId{1}, "w" + std::to_string(batch));
+    c.deliver_all();
+  }
+  EXPECT_EQ(c.node(silent).log().last_index(), l.log().last_index());
+  for (int t = 0; t < 4; ++t) c.spread_commit();
+  EXPECT_EQ(c.node(silent).log().committed(), l.log().committed());
+  EXPECT_TRUE(c.checker().ok()) << c.checker().report();
+}
+
 // A commit index travels with the next append or heartbeat, not as a round of its own.
 TEST(Commit, ANewCommitIndexRidesOnTheNextAppendOrHeartbeat_5_3) {
   Cluster c(3, 1, manual);

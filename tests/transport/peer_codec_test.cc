@@ -25,6 +25,7 @@ std::vector<raft::MessageBody> one_of_each_body() {
           raft::VoteResponse{false, true},
           raft::AppendRequest{raft::Index{3}, raft::Term{1}, {entry(2, 4, "a"), entry(2, 5, std::string(300, 'x'))},
                               raft::Index{4}},
+          raft::AppendRequest{raft::Index{5}, raft::Term{2}, {}, raft::Index{5}, 9, false},
           raft::AppendResponse{false, raft::Index{5}, raft::Index{2}, raft::Term{1}},
           raft::HeartbeatRequest{raft::Index{1ull << 40}, 77},
           raft::HeartbeatRequest{raft::Index{3}, 0, false},
@@ -47,6 +48,9 @@ TEST(PeerCodec, EveryMessageTypeRoundTrips) {
     EXPECT_EQ(rm.body.index(), body.index());
     if (const auto* hb = std::get_if<raft::HeartbeatRequest>(&body)) {
       EXPECT_EQ(std::get<raft::HeartbeatRequest>(rm.body).want_answer, hb->want_answer);
+    }
+    if (const auto* a = std::get_if<raft::AppendRequest>(&body)) {
+      EXPECT_EQ(std::get<raft::AppendRequest>(rm.body).want_answer, a->want_answer);
     }
     EXPECT_EQ(rm.term, raft::Term{~0ull});
   }

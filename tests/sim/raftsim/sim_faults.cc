@@ -181,8 +181,9 @@ void Simulator::resume(SimNode& n) {
   // A stopped process's tick timer skips the runs it missed. A host serving lease reads
   // must not (raft::Config::lease_read): it delivers every tick the clock owes before it
   // handles anything, as raft-kv does.
-  if (config_.cluster.lease_read && n.up()) {
-    for (Micros t = n.paused_at + config_.cluster.tick; t <= now_; t += config_.cluster.tick) {
+  if (config_.cluster.lease_read) {
+    // n.up() each time: a tick's output may crash the node (a disk fault it fail-stops on).
+    for (Micros t = n.paused_at + config_.cluster.tick; t <= now_ && n.up(); t += config_.cluster.tick) {
       ++stats_.ticks;
       n.service().tick();
       after_event(n);
