@@ -116,6 +116,7 @@ json encode_raft(const Message& m) {
             json out = {{"type", "raft_heartbeat"}, {"commit", h.commit.value()},
                         {"read_seq", h.read_seq}};
             if (!h.want_answer) out["want_answer"] = false;
+            if (h.leader_commit > h.commit) out["leader_commit"] = h.leader_commit.value();
             return out;
           },
           [](const raft::HeartbeatResponse& h) -> json {
@@ -299,6 +300,8 @@ std::optional<raft::MessageBody> decode_raft_body(const std::string& type, Field
   if (type == "raft_heartbeat") {
     raft::HeartbeatRequest h{Index{f.u64("commit")}, f.u64("read_seq")};
     if (f.body.contains("want_answer")) h.want_answer = f.boolean("want_answer");  // absent: true
+    // Absent: the leader's commit is `commit` (it is written only when greater).
+    h.leader_commit = f.body.contains("leader_commit") ? Index{f.u64("leader_commit")} : h.commit;
     return h;
   }
   if (type == "raft_heartbeat_ok") return raft::HeartbeatResponse{f.u64("read_seq")};

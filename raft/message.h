@@ -67,11 +67,15 @@ struct AppendResponse {
 /// whether or not it is answered; `want_answer` is false when the leader has no use for an
 /// answer (no read to confirm, no lease to renew, the follower already counted for
 /// check-quorum in this election timeout, its log known to be complete): the follower then
-/// stays silent, which halves an idle cluster's traffic.
+/// stays silent, which halves an idle cluster's traffic. `leader_commit` is the leader's
+/// whole commit index: the follower commits up to it as far as it knows its log matches
+/// this leader's from appends of this term (a follower that took a batch silently has no
+/// answered match at the leader, so `commit` alone would leave it behind).
 struct HeartbeatRequest {
   Index commit;
   std::uint64_t read_seq = 0;
   bool want_answer = true;
+  Index leader_commit{};
 };
 
 struct HeartbeatResponse {

@@ -107,6 +107,9 @@ class Progress {
   bool sent_since_heartbeat = false;
   /// match() at the previous heartbeat answer: unchanged since means appends stalled.
   Index match_at_heartbeat;
+  /// The last index sent in an append that asked for an answer (lazy_followers): a match
+  /// below it means an answer is due, so a heartbeat asks for one (stall detection).
+  Index answer_awaited_for;
 
  private:
   Index match_;

@@ -83,7 +83,7 @@ void Raft::handle_heartbeat_request(const Message& m) {
   const auto& hb = std::get<HeartbeatRequest>(m.body);
   // The leader sends min(its commit, our match), so this never passes what we hold.
   leader_match_ = std::max(leader_match_, std::min(hb.commit, log_.last_index()));
-  learn_commit(hb.commit);
+  learn_commit(std::max(hb.commit, hb.leader_commit));
   if (hb.want_answer) send(m.from, HeartbeatResponse{hb.read_seq});
 }
 
@@ -111,6 +111,7 @@ bool Raft::maybe_send_append(Leader& leader, NodeId to, bool send_if_empty, bool
   if (entries.empty() && !send_if_empty) return false;
   const Index last = entries.empty() ? prev : entries.back().index;
   pr.on_sent(last, entries.size());
+  if (want_answer) pr.answer_awaited_for = std::max(pr.answer_awaited_for, last);
   pr.sent_round = leader.reads.newest_round();
   pr.sent_since_heartbeat = true;
   drop_queued_heartbeat(to);
@@ -191,17 +192,19 @@ void Raft::send_heartbeat(Leader& leader, NodeId to) {
   // An unanswered heartbeat finds the follower complete, as an answer would have: the
   // stall check of the next answer compares against this match.
   if (!want_answer) pr.match_at_heartbeat = pr.match();
-  send(to, HeartbeatRequest{std::min(pr.match(), log_.committed()), pr.sent_round, want_answer});
+  send(to, HeartbeatRequest{std::min(pr.match(), log_.committed()), pr.sent_round, want_answer,
+                            log_.committed()});
 }
 
 // An answer is worth a message only when the leader will act on it: it confirms a read
 // round or renews the lease (§6.4), counts the follower for check-quorum once per election
 // timeout (§6.2; a lost answer is asked for again with the next heartbeat), or, for a
-// follower in Probe or with appends in flight, moves it to Replicate or finds a lost
-// append (handle_heartbeat_response). Entries not sent yet (held for a batch) need none.
+// follower in Probe or with answered appends in flight, moves it to Replicate or finds a
+// lost append (handle_heartbeat_response). Entries not sent yet (held for a batch), or
+// sent asking for no answer (lazy_followers), need none.
 bool Raft::heartbeat_needs_answer(const Leader& leader, const Progress& pr) const {
   return config_.lease_read || !leader.reads.empty() || !pr.recent_active ||
-         pr.state() != ProgressState::kReplicate || pr.match() < pr.next().prev();
+         pr.state() != ProgressState::kReplicate || pr.match() < pr.answer_awaited_for;
 }
 
 // An append carries all a heartbeat would -- the commit index (as far as the follower's

@@ -87,6 +87,7 @@ struct BodyWriter {
     put_varint(out, b.commit.value());
     put_varint(out, b.read_seq);
     put_bool(out, b.want_answer);
+    put_varint(out, b.leader_commit.value());
   }
   void operator()(const raft::HeartbeatResponse& b) const { put_varint(out, b.read_seq); }
   void operator()(const raft::ReadIndexRequest& b) const { put_bytes(out, b.context); }
@@ -245,6 +246,7 @@ raft::MessageBody read_body(Reader& r, std::uint8_t type) {
       b.commit = raft::Index{r.varint("commit")};
       b.read_seq = r.varint("read_seq");
       b.want_answer = r.boolean("want_answer");
+      b.leader_commit = raft::Index{r.varint("leader_commit")};
       return b;
     }
     case kHeartbeatResponse: return raft::HeartbeatResponse{r.varint("read_seq")};

@@ -61,12 +61,13 @@ TEST(Wire, EveryRaftMessageRoundTrips) {
 // one was before want_answer existed) is answered.
 TEST(Wire, WantAnswerRoundTripsOnHeartbeatsAndAppendsAndDefaultsToTrue) {
   for (bool want : {true, false}) {
-    raft::HeartbeatRequest hb{Index{9}, 12, want};
+    raft::HeartbeatRequest hb{Index{9}, 12, want, Index{want ? 9u : 11u}};
     const auto back = std::get<raft::HeartbeatRequest>(
         std::get<raft::Message>(round_trip(raft::Message{NodeId{1}, NodeId{2}, Term{7}, hb})).body);
     EXPECT_EQ(back.want_answer, want);
     EXPECT_EQ(back.commit, Index{9});
     EXPECT_EQ(back.read_seq, 12u);
+    EXPECT_EQ(back.leader_commit, hb.leader_commit);
     raft::AppendRequest a{Index{4}, Term{2}, {}, Index{3}, 5, want};
     const auto back_a = std::get<raft::AppendRequest>(
         std::get<raft::Message>(round_trip(raft::Message{NodeId{1}, NodeId{2}, Term{7}, a})).body);

@@ -28,7 +28,7 @@ std::vector<raft::MessageBody> one_of_each_body() {
           raft::AppendRequest{raft::Index{5}, raft::Term{2}, {}, raft::Index{5}, 9, false},
           raft::AppendResponse{false, raft::Index{5}, raft::Index{2}, raft::Term{1}},
           raft::HeartbeatRequest{raft::Index{1ull << 40}, 77},
-          raft::HeartbeatRequest{raft::Index{3}, 0, false},
+          raft::HeartbeatRequest{raft::Index{3}, 0, false, raft::Index{8}},
           raft::HeartbeatResponse{77},
           raft::ReadIndexRequest{"ctx-1"},
           raft::ReadIndexResponse{"ctx-1", raft::Index{12}, true},
@@ -48,6 +48,7 @@ TEST(PeerCodec, EveryMessageTypeRoundTrips) {
     EXPECT_EQ(rm.body.index(), body.index());
     if (const auto* hb = std::get_if<raft::HeartbeatRequest>(&body)) {
       EXPECT_EQ(std::get<raft::HeartbeatRequest>(rm.body).want_answer, hb->want_answer);
+      EXPECT_EQ(std::get<raft::HeartbeatRequest>(rm.body).leader_commit, hb->leader_commit);
     }
     if (const auto* a = std::get_if<raft::AppendRequest>(&body)) {
       EXPECT_EQ(std::get<raft::AppendRequest>(rm.body).want_answer, a->want_answer);
