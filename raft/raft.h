@@ -259,7 +259,7 @@ class Raft {
   void broadcast_heartbeat(Leader& leader);
   void send_heartbeat(Leader& leader, NodeId to);
   bool heartbeat_needs_answer(const Leader& leader, const Progress& pr) const;
-  void drop_queued_heartbeat(NodeId to);
+  void drop_queued_heartbeat(NodeId to, bool append_answered);
   /// A follower answered (any answer at our term): recency, check-quorum, read rounds.
   Progress& note_answer(Leader& leader, NodeId from, std::uint64_t round);
   /// Follower: the current leader says `commit` is committed; commit as far as our log
@@ -348,8 +348,8 @@ class Raft {
   std::vector<std::string> dropped_reads_;
   bool broadcast_pending_ = false;  // proposals appended, followers not yet sent them
   bool read_round_pending_ = false;  // reads registered, heartbeat round not yet sent
-  bool hold_broadcasts_ = false;
-  bool batching_ = false;           // hold_broadcasts(true) was called: releases are batches     // see hold_broadcasts()
+  bool hold_broadcasts_ = false;     // see hold_broadcasts()
+  bool batching_ = false;            // hold_broadcasts(true) was called: releases are batches
   Index released_index_;             // the leader's last index when it last released them
   HardState prev_hard_;
   SoftState prev_soft_;

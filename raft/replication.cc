@@ -114,7 +114,7 @@ bool Raft::maybe_send_append(Leader& leader, NodeId to, bool send_if_empty, bool
   if (want_answer) pr.answer_awaited_for = std::max(pr.answer_awaited_for, last);
   pr.sent_round = leader.reads.newest_round();
   pr.sent_since_heartbeat = true;
-  drop_queued_heartbeat(to);
+  drop_queued_heartbeat(to, want_answer);
   send(to, AppendRequest{prev, *prev_term, std::move(entries), log_.committed(), pr.sent_round,
                          want_answer});
   return true;
@@ -136,8 +136,8 @@ void Raft::broadcast_append(Leader& leader, bool batch) {
 // A batch commits, and confirms the reads it carries, once a quorum answered (§5.3,
 // §6.4): the leader and conf.voters.size()/2 followers. A batching leader asks only that
 // many -- in turn, among the voters replicating and not silent for a whole election
-// timeout, so each still answers every few batches (check-quorum, flow control) -- and the others
-// take the batch silently; their next answer acknowledges it. Not while joint (two
+// timeout, so each still answers every few batches (check-quorum, flow control) -- and
+// the others take the batch silently; their next answer acknowledges it. Not while joint (two
 // quorums), transferring leadership (the target's answer starts the election), or with
 // too few such voters to spare any.
 std::vector<NodeId> Raft::lazy_followers(Leader& leader) {
@@ -208,11 +208,13 @@ bool Raft::heartbeat_needs_answer(const Leader& leader, const Progress& pr) cons
 }
 
 // An append carries all a heartbeat would -- the commit index (as far as the follower's
-// log is known to match) and the newest read round -- and is always answered: a heartbeat
-// still queued for the same follower in this Ready would only double the traffic.
-void Raft::drop_queued_heartbeat(NodeId to) {
+// log is known to match) and the newest read round: a heartbeat still queued for the same
+// follower in this Ready would only double the traffic. Unless the heartbeat asks for an
+// answer the append does not (lazy_followers): then both go.
+void Raft::drop_queued_heartbeat(NodeId to, bool append_answered) {
   std::erase_if(msgs_, [&](const Message& m) {
-    return m.to == to && std::holds_alternative<HeartbeatRequest>(m.body);
+    const auto* hb = std::get_if<HeartbeatRequest>(&m.body);
+    return m.to == to && hb != nullptr && (append_answered || !hb->want_answer);
   });
 }
 

@@ -20,7 +20,7 @@
 //    message that arrives before its next tick. (They wait no longer: the leader releases
 //    on its own clock, and a request held past it waits a whole delay more there. Answers
 //    do not wait at all: holding them for the leader's next batch cost more latency than
-//    it saved messages -- docs/performance.md, message economy.)
+//    it saved messages -- docs/message-economy.md.)
 //  - read: ReadIndex (thesis §6.4) on the node the client asked; a follower gets the read
 //    index from the leader and answers from its own state machine once applied that far.
 //    No log write.
